@@ -1,0 +1,22 @@
+"""The civic innovation directory as a Pelican plugin.
+
+Data flows one way: YAML files -> loaded documents (loading) -> validated profiles
+(validation) -> the directory graph (relations) -> pages (pages) and the search index
+(search). This module only wires those stages to Pelican's signals.
+"""
+
+from pelican import signals
+
+from . import staging
+from .pages import DirectoryGenerator
+from .search.index import SearchIndexGenerator
+
+
+def get_generators(pelican):
+    return [DirectoryGenerator, SearchIndexGenerator]
+
+
+def register():
+    signals.initialized.connect(staging.redirect_output)
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(staging.publish_output)

@@ -1,0 +1,31 @@
+"""When each profile was first added, from git, for the home page's "latest additions".
+
+Git history is the only date that is both meaningful and reproducible: file modification times
+change with every clone. One `git log` call covers the whole folder, so this stays fast at
+10,000 profiles. Outside a git checkout, or for files not committed yet, there is no date.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def first_added(content: Path) -> dict[Path, int]:
+    """Commit time (Unix seconds) of the commit that added each file under ``content``."""
+    content = Path(content).resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(content), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        log = subprocess.run(
+            ["git", "-C", top, "log", "--diff-filter=A", "--format=%x00%ct", "--name-only",
+             "--no-renames", "--", str(content)],
+            capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    added: dict[Path, int] = {}
+    for entry in log.split("\x00")[1:]:
+        stamp, _, names = entry.partition("\n")
+        for name in names.split():
+            added[Path(top, name)] = int(stamp)  # newest first: the oldest 'A' wins
+    return added

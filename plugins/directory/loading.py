@@ -1,0 +1,263 @@
+"""Loading: files in content/ -> documents, plain Python values with the position of every key
+and value.
+
+Contributors are untrusted, so this module reads as little as it must and never constructs
+arbitrary objects: it walks content/ without following links, refuses large or non-UTF-8 files,
+asks PyYAML's safe C parser for the node tree only (``compose``, never ``load``), and builds the
+values itself. Building them here, rather than with a PyYAML constructor, is what lets it keep
+the line and column of every node, catch duplicate keys (PyYAML silently keeps the last one),
+refuse every tag outside the plain JSON-like core, bound alias expansion ("billion laughs"),
+and remember which plain scalars YAML 1.1 turned into booleans, numbers or dates so that
+validation can say "put it in quotes".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+SafeParser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KIND_FOLDERS = {"startups": "startup", "programs": "program", "mentors": "mentor"}
+IMAGES_FOLDER = "images"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+EMPTY_FILE = "the file is empty; a profile needs at least 'name:' and 'summary:'"
+
+MAX_FILE_BYTES = 64 * 1024
+MAX_VALUES = 2_000  # nodes after alias expansion; a real profile has a few dozen
+MAX_DEPTH = 8  # a profile is a mapping of scalars and lists of scalars
+MAX_STRING = 20_000  # characters in one value
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_MERGE_TAG = f"{_CORE}merge"
+_constructor = yaml.constructor.SafeConstructor()
+
+# A path inside a document: ("programs", 2) is the third item of the programs list.
+Location = tuple
+
+
+@dataclass
+class Document:
+    """One profile file as plain values, before any rule about profiles is applied."""
+
+    path: Path
+    kind: str
+    slug: str
+    data: object
+    # Where each value (and each mapping key) starts, as 1-based (line, col).
+    value_marks: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    # Source text of plain scalars that YAML 1.1 resolved to something other than a string.
+    retyped: dict[Location, str] = field(default_factory=dict)
+
+    def mark(self, location: Location, key: bool = False) -> tuple[int, int]:
+        """The closest known position: the key or value itself, else its nearest parent."""
+        marks = self.key_marks if key else self.value_marks
+        while location not in marks and location:
+            location = location[:-1]
+        return marks.get(location, (1, 1))
+
+    def problem(self, location: Location, message: str, key: bool = False) -> Problem:
+        line, col = self.mark(location, key)
+        return Problem(self.path, line, col, message)
+
+
+def load_content(content: Path) -> tuple[list[Document], list[Problem]]:
+    """Every profile under ``content``, sorted by path, and every problem met on the way."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for path, kind in _profile_files(Path(content), problems):
+        document, found = load_file(path, kind)
+        problems.extend(found)
+        # An unreadable file still exists: other profiles may point at its slug.
+        documents.append(document or Document(path=path, kind=kind, slug=path.stem, data=None))
+    return documents, problems
+
+
+def _profile_files(content: Path, problems: list[Problem]):
+    """Yield (path, kind) for each profile file, refusing links and misplaced files."""
+    if content.is_symlink() or not content.is_dir():
+        problems.append(Problem(content, 1, 1, "the content folder does not exist or is a link"))
+        return
+    found = []
+    for folder, dirnames, filenames in os.walk(content):  # os.walk never follows links
+        folder_path = Path(folder)
+        relative = folder_path.relative_to(content).parts
+        for name in sorted(dirnames + filenames):
+            path = folder_path / name
+            if path.is_symlink():
+                problems.append(Problem(path, 1, 1, "symbolic links are not allowed in content/; "
+                                        "replace the link with the file itself"))
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (folder_path / d).is_symlink())
+        if relative[:1] == (IMAGES_FOLDER,):
+            continue
+        for name in sorted(filenames):
+            path = folder_path / name
+            if name.startswith(".") or path.is_symlink():
+                continue
+            is_yaml = name.endswith((".yaml", ".yml"))
+            kind = KIND_FOLDERS.get(relative[0]) if len(relative) == 1 else None
+            if kind is None:
+                if is_yaml or relative:
+                    problems.append(Problem(path, 1, 1, "profiles live directly in content/startups/, "
+                                            "content/programs/ or content/mentors/; move this file"))
+                continue
+            if not name.endswith(".yaml"):
+                problems.append(Problem(path, 1, 1, "only .yaml profiles belong here; "
+                                        "rename it to end in .yaml or move it out"))
+                continue
+            slug = name[: -len(".yaml")]
+            if not SLUG.fullmatch(slug):
+                problems.append(Problem(path, 1, 1, f"file name '{name}' is not a slug: use lower-case "
+                                        f"letters, digits and single hyphens, like "
+                                        f"'{suggest_slug(slug)}.yaml'"))
+                continue
+            found.append((path, kind))
+    yield from sorted(found)
+
+
+def suggest_slug(text: str) -> str:
+    from .relations import slugify  # the facet rule is the natural suggestion
+
+    return slugify(text) or "my-profile"
+
+
+def load_file(path: Path, kind: str) -> tuple[Document | None, list[Problem]]:
+    """One profile file as a Document, or None and the reasons it could not be read."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [Problem(path, 1, 1, f"file is {size:,} bytes; a profile may be at most "
+                              f"{MAX_FILE_BYTES // 1024} KB: shorten the description")]
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte-order mark is harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Problem(path, line, col, f"not UTF-8: byte 0x{raw[error.start]:02X} at offset "
+                              f"{error.start}; save the file as UTF-8")]
+    if "\x00" in text:
+        offset = text.index("\x00")
+        return None, [Problem(path, text.count("\n", 0, offset) + 1, 1,
+                              "the file contains a NUL character; profiles are plain text")]
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return None, [Problem(path, 1, 1, EMPTY_FILE)]
+    try:
+        root = yaml.compose(text, Loader=SafeParser)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        reason = " ".join(part for part in (error.context, error.problem) if part)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(path, line, col, f"YAML syntax error: {reason}; check the "
+                              f"indentation and quoting around here")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, 1, f"YAML error: {error}")]
+
+    document = Document(path=path, kind=kind, slug=path.stem, data=None)
+    problems: list[Problem] = []
+    if root is None:  # only '---' or '...' markers
+        return None, [Problem(path, 1, 1, EMPTY_FILE)]
+    if not isinstance(root, yaml.MappingNode):
+        problems.append(Problem(path, root.start_mark.line + 1, root.start_mark.column + 1,
+                                "the top level must be a mapping of keys to values, like "
+                                "'name: Pick My Solar' on its own line"))
+        return None, problems
+    builder = _Builder(document, problems)
+    try:
+        document.data = builder.value(root, ())
+    except _TooLarge as error:
+        return None, problems + [document.problem(error.location, str(error))]
+    return document, problems
+
+
+class _TooLarge(Exception):
+    def __init__(self, location: Location, message: str):
+        super().__init__(message)
+        self.location = location
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, recording marks on the way."""
+
+    def __init__(self, document: Document, problems: list[Problem]):
+        self.document = document
+        self.problems = problems
+        self.count = 0
+
+    def value(self, node: yaml.Node, location: Location):
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooLarge(location, f"the file expands to more than {MAX_VALUES} values "
+                            f"(anchors and aliases?); write the values out plainly")
+        if len(location) > MAX_DEPTH:
+            raise _TooLarge(location, f"values are nested more than {MAX_DEPTH} levels deep; "
+                            f"a profile is a flat list of keys")
+        start = node.start_mark
+        self.document.value_marks[location] = (start.line + 1, start.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, location)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_CORE}seq":
+                return self.bad_tag(node, location)
+            return [self.value(item, location + (index,)) for index, item in enumerate(node.value)]
+        return self.scalar(node, location)
+
+    def mapping(self, node: yaml.MappingNode, location: Location) -> dict:
+        if node.tag != f"{_CORE}map":
+            return self.bad_tag(node, location)
+        result: dict = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS | {_MERGE_TAG}:
+                self.problems.append(Problem(self.document.path, mark.line + 1, mark.column + 1,
+                                            "keys must be plain words like 'name'"))
+                continue
+            key = key_node.value  # the text as written: 'on:' is the key "on", not True
+            if key in first_seen:
+                self.problems.append(Problem(
+                    self.document.path, mark.line + 1, mark.column + 1,
+                    f"duplicate key '{key}' (first given on line {first_seen[key]}); "
+                    f"keep only one of them"))
+                continue
+            first_seen[key] = mark.line + 1
+            self.document.key_marks[location + (key,)] = (mark.line + 1, mark.column + 1)
+            result[key] = self.value(value_node, location + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, location: Location):
+        if node.tag not in _SCALAR_TAGS:
+            return self.bad_tag(node, location)
+        if len(node.value) > MAX_STRING:
+            raise _TooLarge(location, f"this value is {len(node.value):,} characters long; "
+                            f"the limit is {MAX_STRING:,}")
+        kind = node.tag[len(_CORE):]
+        if kind == "str":
+            return node.value
+        if kind == "null":
+            return None
+        try:
+            value = getattr(_constructor, f"construct_yaml_{kind}")(node)
+        except (ValueError, yaml.YAMLError):  # e.g. an impossible date such as 2024-02-31
+            value = node.value
+        if not node.style:  # plain, unquoted: YAML 1.1 chose the type, not the contributor
+            self.document.retyped[location] = node.value
+        return value
+
+    def bad_tag(self, node: yaml.Node, location: Location):
+        tag = node.tag.replace(_CORE, "!!")
+        self.problems.append(self.document.problem(
+            location, f"the tag '{tag}' is not allowed; profiles use plain text, numbers "
+                      f"and lists only: remove the tag"))
+        return None

@@ -1,0 +1,169 @@
+"""Pages: the directory graph -> HTML pages, through the theme's templates.
+
+This is the Pelican Generator of the plugin. Its context step runs the whole pipeline and stops
+the build, before anything is written, when any profile has a problem; its output step prepares
+plain view models (all decisions made here) so that the templates only loop and print.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from .history import first_added
+from .markup import render_markdown
+from .pipeline import read_directory
+from .problems import BuildFailed
+from .relations import Directory, Facet
+from .validation import KINDS, Profile
+
+KIND_LABELS = {"startup": ("Startup", "Startups"), "program": ("Program", "Programs"),
+               "mentor": ("Mentor", "Mentors")}
+FORMAT_LABELS = {"incubator": "Incubator", "accelerator": "Accelerator", "residency": "Residency",
+                 "challenge": "Challenge", "fellowship": "Fellowship", "other": "Other"}
+LATEST_COUNT = 6
+FACET_TITLES = {"sectors": ("Sector", "Sectors"), "cities": ("City", "Cities")}
+
+
+@dataclass
+class Link:
+    text: str
+    url: str | None = None  # relative to the site root; None for plain text
+    external: bool = False
+
+
+@dataclass
+class Fact:
+    label: str
+    links: list[Link]
+
+
+@dataclass
+class Section:
+    title: str
+    profiles: list[Profile]
+
+
+@dataclass
+class Card:
+    """A profile as a listing shows it."""
+
+    profile: Profile
+    kind_label: str
+    city: Link | None
+    sectors: list[Link]
+
+
+@dataclass
+class ProfilePage:
+    profile: Profile
+    kind_label: str
+    description: Markup
+    facts: list[Fact]
+    related: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    save_as: str
+    template: str
+    variables: dict
+    relative_urls: bool = True
+
+
+def card(directory: Directory, profile: Profile) -> Card:
+    city = directory.city_facet(profile)
+    return Card(
+        profile=profile,
+        kind_label=KIND_LABELS[profile.kind][0],
+        city=Link(city.name, city.url) if city else None,
+        sectors=[Link(facet.name, facet.url) for facet in directory.sector_facets(profile)],
+    )
+
+
+def profile_page(directory: Directory, profile: Profile) -> ProfilePage:
+    facts: list[Fact] = []
+    this = card(directory, profile)
+
+    def text(label: str, value, suffix: str = "") -> None:
+        if value is not None:
+            facts.append(Fact(label, [Link(f"{value}{suffix}")]))
+
+    text("Role", profile.role)
+    text("Format", FORMAT_LABELS.get(profile.format))
+    text("Operator", profile.operator)
+    if this.city:
+        facts.append(Fact("City", [this.city]))
+    text("Region", profile.region)
+    if this.sectors:
+        facts.append(Fact("Sectors", this.sectors))
+    text("Founded", profile.founded)
+    text("Launched", profile.launched)
+    text("Duration", profile.duration_weeks, " weeks")
+    if profile.website:
+        facts.append(Fact("Website", [Link(profile.website, profile.website, external=True)]))
+    related = directory.related[profile.key]
+    return ProfilePage(
+        profile=profile,
+        kind_label=this.kind_label,
+        description=render_markdown(profile.description),
+        facts=facts,
+        related=[Section(KIND_LABELS[kind][1], related[kind]) for kind in KINDS
+                 if kind != profile.kind],
+    )
+
+
+def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
+    """Every page of the directory, with its path under the output folder."""
+    cards = {profile.key: card(directory, profile) for profile in directory.profiles}
+    newest = sorted(directory.profiles,
+                    key=lambda p: (-added.get(p.source.resolve(), 2**62), str(p.source)))
+    pages = [Page("index.html", "index", {
+        "counts": [(KIND_LABELS[kind][1], f"{kind}s/", count)
+                   for kind, count in directory.counts().items()],
+        "latest": [cards[p.key] for p in newest[:LATEST_COUNT]],
+        "sector_count": len(directory.sectors), "city_count": len(directory.cities),
+    })]
+    for kind in KINDS:
+        pages.append(Page(f"{kind}s/index.html", "listing", {
+            "title": KIND_LABELS[kind][1],
+            "cards": [cards[p.key] for p in directory.of_kind(kind)],
+        }))
+    for profile in directory.profiles:
+        pages.append(Page(f"{profile.url}index.html", "profile",
+                          {"page": profile_page(directory, profile)}))
+    for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
+        singular, plural = FACET_TITLES[facet_kind]
+        pages.append(Page(f"{facet_kind}/index.html", "facets",
+                          {"title": plural, "facets": facets}))
+        for facet in facets:
+            pages.append(Page(f"{facet.url}index.html", "facet", {
+                "title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
+                "index_title": plural, "cards": [cards[p.key] for p in facet.profiles],
+            }))
+    # The 404 page is served for any missing path, at any depth: its links must be absolute.
+    pages.append(Page("404.html", "404", {}, relative_urls=False))
+    return pages
+
+
+class DirectoryGenerator(Generator):
+    """Reads content/ through the pipeline and writes every directory page."""
+
+    def generate_context(self) -> None:
+        directory, problems = read_directory(Path(self.path))
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            raise BuildFailed(problems)
+        self.directory = directory
+        self.context["directory"] = directory
+
+    def generate_output(self, writer) -> None:
+        relative = self.settings.get("RELATIVE_URLS", False)
+        for page in site_pages(self.directory, first_added(Path(self.path))):
+            writer.write_file(page.save_as, self.get_template(page.template), self.context,
+                              relative_urls=relative and page.relative_urls, **page.variables)

@@ -1,0 +1,52 @@
+"""Atomic output: Pelican writes into a fresh staging folder beside the output folder, and only a
+build that finishes is swapped in. A build that fails or is killed leaves the previous output
+exactly as it was, whichever way it was started (`invoke build` or plain `pelican`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+STAGING_PREFIX = ".staging-"
+PREVIOUS_PREFIX = ".previous-"
+
+
+def _sibling(output: Path, prefix: str) -> Path:
+    return output.parent / f".{output.name}{prefix}{os.getpid()}"
+
+
+def redirect_output(pelican) -> None:
+    """`initialized` signal: point Pelican at a new, empty staging folder."""
+    output = Path(pelican.output_path).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(output)
+    staging = _sibling(output, STAGING_PREFIX)
+    staging.mkdir()
+    pelican.final_output_path = str(output)
+    pelican.output_path = str(staging)
+    pelican.settings["OUTPUT_PATH"] = str(staging)
+
+
+def publish_output(pelican) -> None:
+    """`finalized` signal: every page is written; swap the staging folder in."""
+    output = Path(pelican.final_output_path)
+    staging = Path(pelican.output_path)
+    previous = _sibling(output, PREVIOUS_PREFIX)
+    if output.exists():
+        output.rename(previous)
+    staging.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+    pelican.output_path = str(output)
+    pelican.settings["OUTPUT_PATH"] = str(output)
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Clear what an interrupted build left: stale staging folders, and, had it died between
+    the two renames of publish_output, put the previous output back."""
+    for prefix in (STAGING_PREFIX, PREVIOUS_PREFIX):
+        for leftover in sorted(output.parent.glob(f".{output.name}{prefix}*")):
+            if prefix == PREVIOUS_PREFIX and not output.exists():
+                leftover.rename(output)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)

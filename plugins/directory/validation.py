@@ -1,0 +1,285 @@
+"""Validation: documents -> profiles.
+
+The JSON Schemas in schemas/ are the single source of truth for what each field may hold; this
+module only turns the validator's findings into located, actionable messages. The rules a schema
+cannot express (files that must exist, references between profiles, the same organisation
+written twice) follow, once every file has been checked on its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from .loading import IMAGES_FOLDER, Document
+from .problems import Problem, display_path
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+KINDS = ("startup", "program", "mentor")
+# Which kind of profile each list of slugs points at.
+REFERENCE_KINDS = {"programs": "program", "startups": "startup"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated profile: every value has the type its schema promises."""
+
+    kind: str
+    slug: str
+    source: Path
+    name: str
+    summary: str
+    description: str = ""
+    website: str | None = None
+    city: str | None = None
+    region: str | None = None
+    sectors: tuple[str, ...] = ()
+    logo: str | None = None
+    founded: int | None = None
+    launched: int | None = None
+    operator: str | None = None
+    format: str | None = None
+    duration_weeks: int | None = None
+    role: str | None = None
+    programs: tuple[str, ...] = ()
+    startups: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.slug)
+
+    @property
+    def url(self) -> str:
+        """Where the profile's page lives, relative to the site root."""
+        return f"{self.kind}s/{self.slug}/"
+
+
+@lru_cache(maxsize=None)
+def schema_validator(kind: str, schemas: Path = SCHEMAS) -> Draft202012Validator:
+    resources = [
+        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8"))))
+        for path in sorted(schemas.glob("*.schema.json"))
+    ]
+    registry = Registry().with_resources(resources)
+    schema = json.loads((schemas / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, registry=registry)
+
+
+def validate(documents: list[Document], content: Path) -> tuple[list[Profile], list[Problem]]:
+    """Profiles for every document that passes, and every problem found in any of them."""
+    problems: list[Problem] = []
+    profiles: list[Profile] = []
+    for document in documents:
+        if document.data is None:  # unreadable: loading has said why
+            continue
+        found = check_document(document, Path(content))
+        problems.extend(found)
+        if not found:
+            profiles.append(make_profile(document))
+    existing = {(document.kind, document.slug) for document in documents}
+    by_document = {document.path: document for document in documents}
+    problems.extend(check_references(profiles, existing, by_document))
+    problems.extend(check_duplicates(profiles, by_document))
+    return profiles, problems
+
+
+def check_document(document: Document, content: Path) -> list[Problem]:
+    validator = schema_validator(document.kind)
+    problems = [
+        problem
+        for error in validator.iter_errors(document.data)
+        for problem in explain(error, document, validator.schema)
+    ]
+    data = document.data
+    if not problems and data.get("logo"):
+        image = content / data["logo"]
+        if image.is_symlink() or not image.is_file():
+            problems.append(document.problem(("logo",), f"no image at content/{data['logo']}; add "
+                                             f"the file under content/{IMAGES_FOLDER}/ or fix the path"))
+    if not problems:
+        from .relations import slugify  # facet pages need a slug for every sector and city
+
+        for key in ("city", "region"):
+            if data.get(key) is not None and not slugify(data[key]):
+                problems.append(document.problem((key,), f"{key} '{data[key]}' has no letters or "
+                                                 f"digits; write the place's name"))
+        for index, sector in enumerate(data.get("sectors", [])):
+            if not slugify(sector):
+                problems.append(document.problem(("sectors", index), f"sector '{sector}' has no "
+                                                 f"letters or digits; write a name such as 'Clean Energy'"))
+    return sorted(problems)
+
+
+# Names of JSON types as a contributor would say them.
+TYPE_NAMES = {
+    "string": "text", "integer": "a whole number", "number": "a number", "array": "a list",
+    "object": "a mapping of keys to values", "boolean": "true or false", "null": "nothing",
+}
+
+
+def describe(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return "text"
+    return "a date"
+
+
+def explain(error, document: Document, schema: dict) -> list[Problem]:
+    """One or more located problems for one jsonschema error."""
+    location = tuple(error.absolute_path)
+    field = ".".join(str(part) for part in location) or "profile"
+    validator = error.validator
+    if validator == "additionalProperties":
+        known = sorted(schema["properties"])
+        return [document.problem(location + (key,), unknown_key_message(key, known, document.kind),
+                                 key=True)
+                for key in error.instance if key not in schema["properties"]]
+    if validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return [document.problem(location, f"missing required key '{key}': add a line "
+                                 f"'{key}: ...' ({property_hint(schema, key)})") for key in missing]
+    if validator == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(TYPE_NAMES[name] for name in expected)
+        literal = document.retyped.get(location)
+        if literal is not None:
+            return [document.problem(location, f"{field}: YAML reads {literal} as {describe(error.instance)}, "
+                                     f"but {wanted} is expected; put it in quotes: \"{literal}\""
+                                     if "string" in expected else
+                                     f"{field}: YAML reads {literal} as {describe(error.instance)}, "
+                                     f"but {wanted} is expected")]
+        if "integer" in expected and isinstance(error.instance, str) and error.instance.strip().isdigit():
+            return [document.problem(location, f"{field}: expected {wanted}; remove the quotes "
+                                     f"around {error.instance.strip()}")]
+        return [document.problem(location, f"{field}: expected {wanted}, got {describe(error.instance)}")]
+    if validator == "maxLength":
+        return [document.problem(location, f"{field} is {len(error.instance)} characters long; the "
+                                 f"limit is {error.validator_value}: shorten it")]
+    if validator == "minLength":
+        return [document.problem(location, f"{field} is empty; write something or remove the key")]
+    if validator == "pattern":
+        return [document.problem(location, pattern_message(location, field, error.instance))]
+    if validator == "enum":
+        choices = ", ".join(str(choice) for choice in error.validator_value)
+        return [document.problem(location, f"{field} must be one of {choices}; got '{error.instance}'")]
+    if validator in ("minimum", "maximum"):
+        return [document.problem(location, f"{field} is {error.instance}; it must be "
+                                 f"{'at least' if validator == 'minimum' else 'at most'} "
+                                 f"{error.validator_value}")]
+    if validator == "uniqueItems":
+        return [document.problem(location, f"{field} lists the same item twice; remove the repeat")]
+    if validator == "maxItems":
+        return [document.problem(location, f"{field} has {len(error.instance)} items; at most "
+                                 f"{error.validator_value} are allowed")]
+    return [document.problem(location, f"{field}: {error.message}")]
+
+
+def unknown_key_message(key: str, known: list[str], kind: str) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key '{key}' — did you mean '{close[0]}'?"
+    return f"unknown key '{key}'; a {kind} profile may use: {', '.join(known)}"
+
+
+def property_hint(schema: dict, key: str) -> str:
+    return schema["properties"][key].get("description", "").rstrip(".")
+
+
+def pattern_message(location: tuple, field: str, value: str) -> str:
+    if location == ("website",):
+        return (f"website must be an http:// or https:// address such as https://example.org/, "
+                f"got '{value}'")
+    if location == ("logo",):
+        return (f"logo must be a path like images/logo.svg inside content/images/ (png, jpg, jpeg, "
+                f"gif, svg or webp), got '{value}'")
+    return (f"{field}: '{value}' is not a slug; use the file name of the profile without .yaml, "
+            f"such as 'pick-my-solar'")
+
+
+def make_profile(document: Document) -> Profile:
+    data = dict(document.data)
+    for key in ("sectors", "programs", "startups"):
+        if key in data:
+            data[key] = tuple(data[key])
+    for key in ("name", "summary", "city", "region", "role", "operator"):
+        if isinstance(data.get(key), str):
+            data[key] = " ".join(data[key].split())  # folded YAML leaves stray newlines
+    return Profile(kind=document.kind, slug=document.slug, source=document.path, **data)
+
+
+def check_references(profiles: list[Profile], existing: set, documents: dict) -> list[Problem]:
+    problems = []
+    slugs = {kind: sorted(slug for k, slug in existing if k == kind) for kind in KINDS}
+    for profile in profiles:
+        for key, kind in REFERENCE_KINDS.items():
+            for index, slug in enumerate(getattr(profile, key)):
+                if (kind, slug) in existing:
+                    continue
+                close = difflib.get_close_matches(slug, slugs[kind], n=1)
+                hint = f" — did you mean '{close[0]}'?" if close else ""
+                problems.append(documents[profile.source].problem(
+                    (key, index), f"unknown {kind} '{slug}': there is no content/{kind}s/{slug}.yaml{hint}"))
+    return problems
+
+
+# Words that name a legal form rather than the organisation itself.
+NAME_SUFFIXES = {"inc", "incorporated", "llc", "ltd", "limited", "labs", "lab", "co", "corp",
+                 "corporation", "company", "pbc", "the"}
+
+
+def identity_name(name: str) -> str:
+    """A name reduced to what makes it the same organisation: 'Pick My Solar, Inc.' == 'pick my solar'."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(char for char in folded if not unicodedata.combining(char)).lower()
+    words = [word for word in re.split(r"[^a-z0-9]+", folded) if word]
+    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
+        words.pop()
+    while len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(words)
+
+
+def identity_website(url: str) -> str:
+    """A website reduced to its page: scheme, 'www.' and a trailing slash do not count."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host + (parts.path.rstrip("/") or "")
+
+
+def check_duplicates(profiles: list[Profile], documents: dict) -> list[Problem]:
+    problems = []
+    seen: dict[tuple[str, str], Profile] = {}
+    for profile in sorted(profiles, key=lambda p: str(p.source)):
+        identities = [("name", identity_name(profile.name))]
+        if profile.website:
+            identities.append(("website", identity_website(profile.website)))
+        for field, identity in identities:
+            first = seen.setdefault((field, identity), profile)
+            if first is profile:
+                continue
+            line = documents[first.source].mark((field,))[0]
+            how = ("names match once case, accents, punctuation and words like Inc or LLC are "
+                   "ignored" if field == "name" else "both websites are the same page")
+            problems.append(documents[profile.source].problem(
+                (field,), f"this looks like the same {first.kind} as {display_path(first.source)}:{line} "
+                          f"('{getattr(first, field)}'): {how}; merge the two profiles into one"))
+    return problems

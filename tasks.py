@@ -1,0 +1,74 @@
+"""Maintainer commands: `invoke --list`. Each task is a thin wrapper over the plugin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@task(help={"content": "folder of profiles (default: content)"})
+def validate(c, content="content"):
+    """Check every profile; print every problem as PATH:LINE:COL: error: MESSAGE."""
+    from directory.pipeline import read_directory
+
+    directory, problems = read_directory(Path(content))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        raise Exit(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", code=1)
+    print(f"{len(directory.profiles)} profiles OK")
+
+
+@task(help={"content": "folder of profiles (default: content)",
+            "output": "where the site goes (default: output)",
+            "settings": "Pelican settings file (default: pelicanconf.py; publishconf.py to publish)"})
+def build(c, content="content", output="output", settings="pelicanconf.py"):
+    """Validate and build the site into OUTPUT, replacing it only if the build succeeds."""
+    from directory.building import build_site
+    from directory.problems import BuildFailed
+
+    try:
+        build_site(ROOT / settings, content=Path(content), output=Path(output))
+    except BuildFailed as failure:
+        raise Exit(f"build stopped: {failure}; {output}/ is unchanged", code=1)
+    print(f"Site built in {output}/. Browse it with: .venv/bin/invoke serve "
+          f"(http://127.0.0.1:8000/)")
+
+
+@task(help={"output": "folder to serve (default: output)", "port": "port (default: 8000)"})
+def serve(c, output="output", port=8000):
+    """Serve the built site on http://127.0.0.1:PORT/."""
+    c.run(f"{sys.executable} -m http.server --bind 127.0.0.1 --directory {output} {port}", pty=False)
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium; install it when it is missing."""
+    if Path(CHROMIUM).exists():
+        return
+    if shutil.which("apt-get") is None:
+        raise Exit(f"the browser tests need Chromium at {CHROMIUM}; install it and retry", code=1)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print("Installing Debian's chromium for the browser tests...")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+
+
+@task(help={"k": "only tests matching this expression", "workers": "parallel test processes"})
+def test(c, k="", workers="auto"):
+    """Run the whole test suite (installs Chromium first if it is missing)."""
+    ensure_chromium()
+    args = [sys.executable, "-m", "pytest", "-n", str(workers)] + (["-k", k] if k else [])
+    result = subprocess.run(args, cwd=ROOT)
+    if result.returncode:
+        raise Exit(code=result.returncode)
