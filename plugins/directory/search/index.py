@@ -1,9 +1,215 @@
-"""Search index generator (placeholder until the index lands)."""
+"""Search index: the directory graph -> a Whoosh index -> compact shards for the browser.
 
+Whoosh analyses and scores at build time; the browser only looks numbers up. What it needs for
+Whoosh's BM25F is exported as is: per field and term the postings (document, term frequency,
+and the field length exactly as Whoosh stores it, quantised to a byte), per field the average
+length, and the document count. The browser recomputes idf from the posting count the way
+Whoosh does, so its scores equal Whoosh's.
+
+Layout under output/search/index/ (all JSON, gzip-friendly):
+  manifest.json      analyzer spec, fields and boosts, statistics, shard keys, facet names
+  terms/<key>.json   terms whose first two letters are <key> with their postings, plus "near":
+                     terms stored elsewhere that are one edit from <key> in their first three
+                     letters, so a typo in the first letters still finds its shard
+  facets.json        documents of each type, sector and city, for filters and live counts
+  docs/<n>.json      name, city, summary and URL of documents n*DOC_CHUNK ..., fetched only
+                     for results on screen
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import nh3
 from pelican.generators import Generator
+from whoosh import fields as whoosh_fields
+from whoosh.filedb.filestore import RamStorage
+from whoosh.scoring import BM25F
+
+from ..markup import render_markdown
+from ..relations import Directory, slugify
+from ..validation import KINDS, Profile
+from .analyzer import SPEC, DirectoryTokenizer
+
+STATIC = Path(__file__).parent / "static"
+# Field boosts: a match in the name outweighs sectors and place, which outweigh the summary,
+# which outweighs the long description.
+BOOSTS = {"name": 10.0, "sectors": 4.0, "place": 4.0, "summary": 2.0, "operator": 1.5,
+          "format": 1.5, "kind": 1.0, "description": 1.0}
+TEXT_FIELDS = list(BOOSTS)
+K1 = 1.2
+B = 0.75
+DOC_CHUNK = 8
+KEY_LENGTH = 2
+
+
+def weighting() -> BM25F:
+    return BM25F(B=B, K1=K1)
+
+
+def plain_text(markdown_text: str) -> str:
+    return html.unescape(nh3.clean(str(render_markdown(markdown_text)), tags=set()))
+
+
+def searchable_fields(profile: Profile) -> dict[str, str]:
+    """The text of each search field of a profile."""
+    return {
+        "name": profile.name,
+        "sectors": " ".join(profile.sectors),
+        "place": " ".join(part for part in (profile.city, profile.region) if part),
+        "summary": profile.summary,
+        "operator": profile.operator or "",
+        "format": profile.format or "",
+        "kind": profile.kind,
+        "description": plain_text(profile.description),
+    }
+
+
+def whoosh_schema() -> whoosh_fields.Schema:
+    text = {name: whoosh_fields.TEXT(analyzer=DirectoryTokenizer(), phrase=False)
+            for name in TEXT_FIELDS}
+    return whoosh_fields.Schema(
+        id=whoosh_fields.ID(stored=True, unique=True),
+        type=whoosh_fields.ID(stored=True),
+        sector=whoosh_fields.KEYWORD(stored=True, commas=True),
+        city=whoosh_fields.ID(stored=True),
+        **text,
+    )
+
+
+def build_whoosh_index(directory: Directory):
+    """An in-memory Whoosh index of every profile; document numbers follow directory order."""
+    index = RamStorage().create_index(whoosh_schema())
+    writer = index.writer()
+    for profile in directory.profiles:
+        writer.add_document(
+            id=f"{profile.kind}/{profile.slug}",
+            type=profile.kind,
+            sector=",".join(slugify(sector) for sector in profile.sectors),
+            city=slugify(profile.city) if profile.city else "",
+            **searchable_fields(profile),
+        )
+    writer.commit()
+    return index
+
+
+def shard_keys(term: str) -> tuple[str, set[str]]:
+    """A term's own shard key, and the keys of its one-deletion variants in the first three
+    letters: a query one edit away from the term shares at least one key with it."""
+    primary = term[:KEY_LENGTH]
+    near = {term[1:3], term[0] + term[2]} if len(term) >= 3 else set()
+    return primary, near - {primary}
+
+
+@dataclass
+class ClientIndex:
+    """The browser's index as JSON-ready values, keyed by file name under search/index/."""
+
+    files: dict[str, object]
+
+
+def export(directory: Directory, index) -> ClientIndex:
+    postings: dict[str, list] = defaultdict(list)
+    with index.searcher(weighting=weighting()) as searcher:
+        reader = searcher.reader()
+        doc_count = searcher.doc_count_all()
+        average_lengths = [searcher.avg_field_length(name) or 1 for name in TEXT_FIELDS]
+        for field_number, name in enumerate(TEXT_FIELDS):
+            for term_bytes in reader.lexicon(name):
+                matcher = reader.postings(name, term_bytes)
+                flat, previous = [], 0
+                while matcher.is_active():
+                    doc = matcher.id()
+                    flat += [doc - previous, int(matcher.weight()),
+                             searcher.doc_field_length(doc, name, 1)]
+                    previous = doc
+                    matcher.next()
+                postings[term_bytes.decode("utf-8")].append([field_number, flat])
+
+    shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "n": []})
+    for term in sorted(postings):
+        primary, near = shard_keys(term)
+        shards[primary]["t"][term] = postings[term]
+        for key in sorted(near):
+            shards[key]["n"].append(term)
+
+    files: dict[str, object] = {f"terms/{key}.json": shards[key] for key in sorted(shards)}
+    files["facets.json"] = facets(directory)
+    for start in range(0, len(directory.profiles), DOC_CHUNK):
+        files[f"docs/{start // DOC_CHUNK}.json"] = [
+            [profile.name, profile.city or "", profile.summary, profile.url]
+            for profile in directory.profiles[start:start + DOC_CHUNK]
+        ]
+    counts = directory.counts()
+    manifest = {
+        "version": 1,
+        "analyzer": SPEC,
+        "k1": K1,
+        "b": B,
+        "fields": TEXT_FIELDS,
+        "boosts": [BOOSTS[name] for name in TEXT_FIELDS],
+        "avgLengths": average_lengths,
+        "docCount": doc_count,
+        "kinds": list(KINDS),
+        "kindCounts": [counts[kind] for kind in KINDS],
+        "sectors": [[facet.slug, facet.name] for facet in directory.sectors],
+        "cities": [[facet.slug, facet.name] for facet in directory.cities],
+        "keys": sorted(shards),
+        "docChunk": DOC_CHUNK,
+    }
+    # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
+    # a cached old one.
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + dumps(files[name]).encode())
+    manifest["hash"] = digest.hexdigest()[:16]
+    files["manifest.json"] = manifest
+    return ClientIndex(files)
+
+
+def facets(directory: Directory) -> dict:
+    """Documents of each sector and city as delta-encoded ascending document numbers (the
+    types need none: documents are ordered by type)."""
+    number = {profile.key: doc for doc, profile in enumerate(directory.profiles)}
+
+    def deltas(profiles: list[Profile]) -> list[int]:
+        docs = sorted(number[profile.key] for profile in profiles)
+        return [doc - previous for doc, previous in zip(docs, [0] + docs[:-1])]
+
+    return {"sectors": [deltas(facet.profiles) for facet in directory.sectors],
+            "cities": [deltas(facet.profiles) for facet in directory.cities]}
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def write_client_index(client: ClientIndex, folder: Path) -> None:
+    for name, value in client.files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps(value), encoding="utf-8")
+
+
+RUNTIME = ("analyzer.js", "stemmer.js", "engine.js", "search-page.js")
 
 
 class SearchIndexGenerator(Generator):
+    """Writes output/search/: the search page, the browser runtime and the client index."""
+
     def generate_output(self, writer) -> None:
+        directory: Directory = self.context["directory"]
+        folder = Path(self.output_path) / "search"
+        write_client_index(export(directory, build_whoosh_index(directory)), folder / "index")
+        for name in RUNTIME:
+            shutil.copyfile(STATIC / name, folder / name)
         writer.write_file("search/index.html", self.get_template("search"), self.context,
-                          relative_urls=self.settings.get("RELATIVE_URLS", False))
+                          relative_urls=self.settings.get("RELATIVE_URLS", False),
+                          kinds=[(kind, f"{kind}s/") for kind in KINDS],
+                          sectors=directory.sectors, cities=directory.cities)

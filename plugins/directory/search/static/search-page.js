@@ -1,0 +1,196 @@
+// The search page: wires the engine to the form, the filters, the results and the URL.
+// State lives in the URL (?q=, type=, sector=, city=) so a search can be shared and the back
+// button works. Everything is built with DOM methods and textContent: no HTML strings, so a
+// profile's text can never become markup.
+import { SearchEngine } from "./engine.js";
+
+const PAGE_SIZE = 20;
+const FILTER_PREVIEW = 12;
+const KIND_LABELS = { startup: "Startup", program: "Program", mentor: "Mentor" };
+const GROUPS = [
+  { key: "types", param: "type", title: "Type" },
+  { key: "sectors", param: "sector", title: "Sector" },
+  { key: "cities", param: "city", title: "City" },
+];
+
+const siteRoot = new URL("../", import.meta.url);
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-input");
+const results = document.getElementById("search-results");
+const status = document.getElementById("search-status");
+const notice = document.getElementById("search-notice");
+const more = document.getElementById("search-more");
+const filterBox = document.getElementById("search-filters");
+
+let engine;
+let filters = { types: new Set(), sectors: new Set(), cities: new Set() };
+let shown = PAGE_SIZE;
+let sequence = 0;
+const expanded = new Set();
+
+function element(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+const fold = (text) => text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+
+// A sector or city from the URL, given as its display name ("Los Angeles") or its slug.
+function resolve(value, pairs) {
+  const wanted = value.trim().toLowerCase();
+  const match = pairs.find(([slug, name]) => slug === wanted || name.toLowerCase() === wanted)
+    || pairs.find(([slug]) => slug === fold(value));
+  return match ? match[0] : null;
+}
+
+function readURL() {
+  const params = new URLSearchParams(location.search);
+  const { kinds, sectors, cities } = engine.manifest;
+  input.value = params.get("q") ?? "";
+  filters = {
+    types: new Set(params.getAll("type").filter((kind) => kinds.includes(kind))),
+    sectors: new Set(params.getAll("sector").map((v) => resolve(v, sectors)).filter(Boolean)),
+    cities: new Set(params.getAll("city").map((v) => resolve(v, cities)).filter(Boolean)),
+  };
+}
+
+function writeURL(push) {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value);
+  for (const { key, param } of GROUPS) for (const value of filters[key]) params.append(param, value);
+  const query = params.toString();
+  const url = `${location.pathname}${query ? `?${query}` : ""}`;
+  if (url !== `${location.pathname}${location.search}`) history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+// The summary as text, with every word that matched the query in a <mark>.
+function highlight(text, terms) {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(/[\p{L}\p{N}\p{M}'\u2019\u02bc\u2018\u201b]+/gu)) {
+    if (!engine.analyzer.analyze(match[0]).some((term) => terms.has(term))) continue;
+    fragment.append(text.slice(last, match.index), element("mark", { textContent: match[0] }));
+    last = match.index + match[0].length;
+  }
+  fragment.append(text.slice(last));
+  return fragment;
+}
+
+function renderFilters(counts) {
+  const { sectors, cities, kinds } = engine.manifest;
+  const options = {
+    types: kinds.map((kind) => [kind, KIND_LABELS[kind] ?? kind]),
+    sectors,
+    cities,
+  };
+  filterBox.replaceChildren(...GROUPS.map(({ key, param, title }) => {
+    const visible = options[key]
+      .map(([value, label]) => ({ value, label, count: counts[key].get(value) ?? 0 }))
+      .filter((o) => o.count > 0 || filters[key].has(o.value))
+      .sort((a, b) => (key === "types" ? 0 : b.count - a.count || a.label.localeCompare(b.label)));
+    const limited = expanded.has(key) ? visible : visible.slice(0, FILTER_PREVIEW);
+    const list = element("ul", { className: "filter-options" }, ...limited.map((o) => {
+      const box = element("input", { type: "checkbox", name: param, value: o.value, checked: filters[key].has(o.value) });
+      box.addEventListener("change", () => {
+        filters[key][box.checked ? "add" : "delete"](o.value);
+        shown = PAGE_SIZE;
+        writeURL(true);
+        run();
+      });
+      return element("li", {}, element("label", {}, box, ` ${o.label} `, element("span", { className: "count", textContent: `(${o.count})` })));
+    }));
+    const fieldset = element("fieldset", { id: `filter-${param}` }, element("legend", { textContent: title }), list);
+    if (visible.length > limited.length || expanded.has(key)) {
+      const toggle = element("button", { type: "button", className: "link-button", textContent: expanded.has(key) ? "Show fewer" : `Show all ${visible.length}` });
+      toggle.addEventListener("click", () => {
+        expanded[expanded.has(key) ? "delete" : "add"](key);
+        renderFilters(counts);
+        document.querySelector(`#filter-${param} .link-button`)?.focus();
+      });
+      fieldset.append(toggle);
+    }
+    return fieldset;
+  }));
+}
+
+async function renderHits(outcome, typed) {
+  const page = outcome.hits.slice(0, shown);
+  const described = await engine.describe(page.map((hit) => hit.doc));
+  results.replaceChildren(...described.map((doc) => element("li", { className: "result" },
+    element("a", { href: new URL(doc.url, siteRoot).href, className: "result-title", textContent: doc.name }),
+    element("p", { className: "card-meta" },
+      element("span", { className: `badge badge-${doc.kind}`, textContent: KIND_LABELS[doc.kind] ?? doc.kind }),
+      doc.city ? element("span", { className: "card-city", textContent: ` ${doc.city}` }) : ""),
+    element("p", { className: "card-summary" }, highlight(doc.summary, outcome.terms)))));
+  more.hidden = outcome.hits.length <= shown;
+  const total = outcome.hits.length;
+  const noun = total === 1 ? "result" : "results";
+  status.textContent = typed
+    ? `${total} ${noun} for “${input.value.trim()}”`
+    : `${total} ${total === 1 ? "profile" : "profiles"} match the filters`;
+}
+
+async function run() {
+  const mine = ++sequence;
+  const text = input.value;
+  const typed = engine.parse(text).length > 0;
+  const filtering = GROUPS.some(({ key }) => filters[key].size);
+  const outcome = await engine.search(text, filters);
+  if (mine !== sequence) return; // a newer keystroke has taken over
+  renderFilters(outcome.counts);
+  notice.hidden = !outcome.fallback;
+  notice.textContent = outcome.fallback ? "No profile matches every word; showing profiles that match some of them." : "";
+  if (!typed && !filtering) {
+    results.replaceChildren();
+    more.hidden = true;
+    status.textContent = `Type to search ${engine.manifest.docCount} profiles, or pick a filter.`;
+    return;
+  }
+  await renderHits(outcome, typed);
+}
+
+function moveFocus(event) {
+  const links = [...results.querySelectorAll("a.result-title")];
+  const at = links.indexOf(document.activeElement);
+  if (event.key === "ArrowDown" && at < links.length - 1) links[at + 1].focus();
+  else if (event.key === "ArrowUp" && at > 0) links[at - 1].focus();
+  else if ((event.key === "ArrowUp" && at === 0) || (event.key === "Escape" && at >= 0)) input.focus();
+  else return;
+  event.preventDefault();
+}
+
+async function start() {
+  status.textContent = "Loading search…";
+  try {
+    engine = await SearchEngine.open(new URL("index/", import.meta.url));
+  } catch (error) {
+    status.textContent = "Search could not load. Browse the listings below instead.";
+    return;
+  }
+  readURL();
+  input.addEventListener("input", () => {
+    shown = PAGE_SIZE;
+    writeURL(false);
+    run();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    writeURL(true);
+    run();
+  });
+  more.addEventListener("click", () => {
+    shown += PAGE_SIZE;
+    run();
+  });
+  input.addEventListener("keydown", moveFocus);
+  results.addEventListener("keydown", moveFocus);
+  window.addEventListener("popstate", () => {
+    readURL();
+    run();
+  });
+  document.documentElement.classList.add("search-ready");
+  await run();
+}
+
+start();
