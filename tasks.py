@@ -72,3 +72,26 @@ def test(c, k="", workers="auto"):
     result = subprocess.run(args, cwd=ROOT)
     if result.returncode:
         raise Exit(code=result.returncode)
+
+
+@task(help={"query": "the words to search for", "type": "startup, program or mentor",
+            "sector": "sector name or slug", "city": "city name or slug",
+            "content": "folder of profiles (default: content)", "limit": "how many results"})
+def search(c, query, type=None, sector=None, city=None, content="content", limit=10):
+    """Print ranked results from the Whoosh index, as the browser ranks whole words."""
+    from directory.pipeline import read_directory
+    from directory.search.index import build_whoosh_index
+    from directory.search.query import search as ranked
+
+    directory, problems = read_directory(Path(content))
+    if problems:
+        raise Exit("the content has problems; run invoke validate", code=1)
+    names = {f"{p.kind}/{p.slug}": p.name for p in directory.profiles}
+    hits, fallback = ranked(build_whoosh_index(directory), query, limit=int(limit),
+                            type=type, sector=sector, city=city)
+    if fallback:
+        print("No profile matches every word; these match some of them.")
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank:>3}. {hit.score:9.4f}  {hit.id:<45} {names[hit.id]}")
+    if not hits:
+        print("No results.")

@@ -20,8 +20,7 @@ from .index import BOOSTS, TEXT_FIELDS, weighting
 
 @dataclass
 class Hit:
-    id: str
-    name: str
+    id: str  # "<type>/<slug>"
     score: float
 
 
@@ -49,7 +48,7 @@ def search(index, text: str, limit: int | None = 10, **facets) -> tuple[list[Hit
         for combine, fallback in ((q.And, False), (q.Or, True)):
             results = searcher.search(combine([word_query(term) for term in terms]),
                                       limit=limit, filter=filters(**facets))
-            hits = [Hit(hit["id"], hit.fields().get("id"), hit.score) for hit in results]
+            hits = [Hit(hit["id"], hit.score) for hit in results]
             if hits or len(terms) == 1:
                 return hits, fallback and bool(hits)
     return [], False
