@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,11 +134,18 @@ def suggest_slug(text: str) -> str:
 
 def load_file(path: Path, kind: str) -> tuple[Document | None, list[Problem]]:
     """One profile file as a Document, or None and the reasons it could not be read."""
-    size = path.stat().st_size
+    try:
+        status = path.lstat()
+        if not stat.S_ISREG(status.st_mode):
+            return None, [Problem(path, 1, 1, "not a regular file; a profile is a plain .yaml file")]
+        size = status.st_size
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as error:
+        return None, [Problem(path, 1, 1, f"cannot read the file ({error.strerror}); check its "
+                              f"permissions")]
     if size > MAX_FILE_BYTES:
         return None, [Problem(path, 1, 1, f"file is {size:,} bytes; a profile may be at most "
                               f"{MAX_FILE_BYTES // 1024} KB: shorten the description")]
-    raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 byte-order mark is harmless
     try:

@@ -101,8 +101,10 @@ def check_document(document: Document, content: Path) -> list[Problem]:
     ]
     data = document.data
     if not problems and data.get("logo"):
+        images = (content / IMAGES_FOLDER).resolve()
         image = content / data["logo"]
-        if image.is_symlink() or not image.is_file():
+        if (image.is_symlink() or not image.is_file()
+                or not image.resolve().is_relative_to(images)):
             problems.append(document.problem(("logo",), f"no image at content/{data['logo']}; add "
                                              f"the file under content/{IMAGES_FOLDER}/ or fix the path"))
     if not problems:
