@@ -65,6 +65,7 @@ class ProfilePage:
     description: Markup
     facts: list[Fact]
     related: list[Section] = field(default_factory=list)
+    structured_data: dict = field(default_factory=dict)  # schema.org JSON-LD
 
 
 @dataclass
@@ -114,7 +115,28 @@ def profile_page(directory: Directory, profile: Profile) -> ProfilePage:
         facts=facts,
         related=[Section(KIND_LABELS[kind][1], related[kind]) for kind in KINDS
                  if kind != profile.kind],
+        structured_data=structured_data(profile),
     )
+
+
+def structured_data(profile: Profile) -> dict:
+    """schema.org description of a profile, for search engines and open-data crawlers."""
+    data = {"@context": "https://schema.org",
+            "@type": "Person" if profile.kind == "mentor" else "Organization",
+            "name": profile.name, "description": profile.summary}
+    if profile.website:
+        data["url"] = profile.website
+    if profile.city and profile.kind == "mentor":
+        data["workLocation"] = {"@type": "Place", "name": profile.city}
+    elif profile.city:
+        data["address"] = {"@type": "PostalAddress", "addressLocality": profile.city}
+        if profile.region:
+            data["address"]["addressRegion"] = profile.region
+    if profile.founded:
+        data["foundingDate"] = str(profile.founded)
+    if profile.role:
+        data["jobTitle"] = profile.role
+    return data
 
 
 def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
@@ -167,3 +189,15 @@ class DirectoryGenerator(Generator):
         for page in site_pages(self.directory, first_added(Path(self.path))):
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative and page.relative_urls, **page.variables)
+        headers = HEADERS.format(policy=self.settings["CONTENT_SECURITY_POLICY"])
+        (Path(self.output_path) / "_headers").write_text(headers, encoding="utf-8")
+
+
+# For hosts that read a _headers file (Netlify, Cloudflare Pages); the pages also carry the
+# policy in a <meta> element for hosts that cannot set headers, such as GitHub Pages.
+HEADERS = """\
+/*
+  Content-Security-Policy: {policy}
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: strict-origin-when-cross-origin
+"""
