@@ -19,6 +19,9 @@ THEME = str(HERE / "theme")
 PLUGIN_PATHS = [str(HERE / "plugins")]
 PLUGINS = ["directory"]
 
+NAV_ITEMS = [("startups/", "Startups"), ("programs/", "Programs"), ("mentors/", "Mentors"),
+             ("sectors/", "Sectors"), ("cities/", "Cities")]
+
 # Profiles are YAML read by our own generator; Pelican's readers must not see any content.
 ARTICLE_PATHS = []
 PAGE_PATHS = []

@@ -128,7 +128,7 @@ def test_results_appear_in_rank_order_as_links(page, search, site):
     assert shown[: len(hits)] == [names[h.id] for h in hits if h.id in names]
     first = page.locator("#search-results li").first
     assert first.locator("a").get_attribute("href").endswith("/startups/pick-my-solar/")
-    assert "Startup" in first.inner_text() and "Los Angeles" in first.inner_text()
+    assert "Startup" in first.text_content() and "Los Angeles" in first.text_content()
     assert first.locator("mark").first.inner_text().lower() == "solar"
 
 
@@ -143,7 +143,7 @@ def test_filters_change_results_and_counts_and_url(page, search):
     after = titles(page)
     assert 0 < len(after) < before
     assert f"({len(after)})" in count_text
-    kinds = page.locator("#search-results .badge").all_inner_texts()
+    kinds = page.locator("#search-results .badge").all_text_contents()
     assert set(kinds) == {"Program"}
     assert parse_qs(urlsplit(page.url).query) == {"q": ["data"], "type": ["program"]}
     # Counts of another group follow the type filter.
@@ -165,7 +165,7 @@ def test_filters_alone_browse_without_a_query(page, search):
     search("?sector=urban-tech&type=startup")
     settle(page)
     assert titles(page) == by_name and by_name
-    assert set(page.locator("#search-results .badge").all_inner_texts()) == {"Startup"}
+    assert set(page.locator("#search-results .badge").all_text_contents()) == {"Startup"}
 
 
 def test_url_state_round_trips_and_back_button(page, search):

@@ -152,20 +152,23 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
     })]
     for kind in KINDS:
         pages.append(Page(f"{kind}s/index.html", "listing", {
-            "title": KIND_LABELS[kind][1],
+            "title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
             "cards": [cards[p.key] for p in directory.of_kind(kind)],
         }))
     for profile in directory.profiles:
         pages.append(Page(f"{profile.url}index.html", "profile",
-                          {"page": profile_page(directory, profile)}))
+                          {"page": profile_page(directory, profile),
+                           "section": f"{profile.kind}s/"}))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]
         pages.append(Page(f"{facet_kind}/index.html", "facets",
-                          {"title": plural, "facets": facets}))
+                          {"title": plural, "facets": facets, "section": f"{facet_kind}/",
+                           "section_current": "page"}))
         for facet in facets:
             pages.append(Page(f"{facet.url}index.html", "facet", {
                 "title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
                 "index_title": plural, "cards": [cards[p.key] for p in facet.profiles],
+                "section": f"{facet_kind}/",
             }))
     # The 404 page is served for any missing path, at any depth: its links must be absolute.
     pages.append(Page("404.html", "404", {}, relative_urls=False))

@@ -83,9 +83,17 @@ def whoosh_schema() -> whoosh_fields.Schema:
     )
 
 
+class MemoryStorage(RamStorage):
+    """Whoosh's RamStorage still puts the writer's scratch files in /tmp/MAIN.tmp, a path that
+    two builds running at once share and delete under each other; keep those in memory too."""
+
+    def temp_storage(self, name=None):
+        return RamStorage()
+
+
 def build_whoosh_index(directory: Directory):
     """An in-memory Whoosh index of every profile; document numbers follow directory order."""
-    index = RamStorage().create_index(whoosh_schema())
+    index = MemoryStorage().create_index(whoosh_schema())
     writer = index.writer()
     for profile in directory.profiles:
         writer.add_document(
