@@ -165,10 +165,13 @@ def load_file(path: Path, kind: str) -> tuple[Document | None, list[Problem]]:
         root = yaml.compose(text, Loader=SafeParser)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        reason = " ".join(part for part in (error.context, error.problem) if part)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or error.context or "the file is not valid YAML"
+        if error.context and error.context_mark and error.problem:
+            reason += (f" ({error.context} at line {error.context_mark.line + 1}, column "
+                       f"{error.context_mark.column + 1})")
         return None, [Problem(path, line, col, f"YAML syntax error: {reason}; check the "
-                              f"indentation and quoting around here")]
+                              f"indentation, colons and quotes around here")]
     except yaml.YAMLError as error:
         return None, [Problem(path, 1, 1, f"YAML error: {error}")]
 

@@ -86,9 +86,8 @@ def validate(documents: list[Document], content: Path) -> tuple[list[Profile], l
         if not found:
             profiles.append(make_profile(document))
     existing = {(document.kind, document.slug) for document in documents}
-    by_document = {document.path: document for document in documents}
-    problems.extend(check_references(profiles, existing, by_document))
-    problems.extend(check_duplicates(profiles, by_document))
+    problems.extend(check_references(documents, existing))
+    problems.extend(check_duplicates(profiles, {document.path: document for document in documents}))
     return profiles, problems
 
 
@@ -144,6 +143,15 @@ def describe(value) -> str:
     return "a date"
 
 
+def reading(value) -> str:
+    """What YAML 1.1 made of an unquoted scalar: 'the boolean false', 'the number 511'."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the date {value}"
+
+
 def explain(error, document: Document, schema: dict) -> list[Problem]:
     """One or more located problems for one jsonschema error."""
     location = tuple(error.absolute_path)
@@ -164,11 +172,11 @@ def explain(error, document: Document, schema: dict) -> list[Problem]:
         wanted = " or ".join(TYPE_NAMES[name] for name in expected)
         literal = document.retyped.get(location)
         if literal is not None:
-            return [document.problem(location, f"{field}: YAML reads {literal} as {describe(error.instance)}, "
-                                     f"but {wanted} is expected; put it in quotes: \"{literal}\""
-                                     if "string" in expected else
-                                     f"{field}: YAML reads {literal} as {describe(error.instance)}, "
-                                     f"but {wanted} is expected")]
+            message = (f"{field}: YAML reads {literal} as {reading(error.instance)}, but {wanted} "
+                       f"is expected")
+            if "string" in expected:
+                message += f"; put it in quotes: \"{literal}\""
+            return [document.problem(location, message)]
         if "integer" in expected and isinstance(error.instance, str) and error.instance.strip().isdigit():
             return [document.problem(location, f"{field}: expected {wanted}; remove the quotes "
                                      f"around {error.instance.strip()}")]
@@ -228,17 +236,23 @@ def make_profile(document: Document) -> Profile:
     return Profile(kind=document.kind, slug=document.slug, source=document.path, **data)
 
 
-def check_references(profiles: list[Profile], existing: set, documents: dict) -> list[Problem]:
+def check_references(documents: list[Document], existing: set) -> list[Problem]:
+    """Every slug in a list of programs or startups must name a profile that exists. Checked on
+    every readable file, even one with other problems, so that all are reported at once."""
     problems = []
     slugs = {kind: sorted(slug for k, slug in existing if k == kind) for kind in KINDS}
-    for profile in profiles:
+    for document in documents:
+        if not isinstance(document.data, dict):
+            continue
+        allowed = schema_validator(document.kind).schema["properties"]
         for key, kind in REFERENCE_KINDS.items():
-            for index, slug in enumerate(getattr(profile, key)):
-                if (kind, slug) in existing:
-                    continue
+            items = document.data.get(key) if key in allowed else None
+            for index, slug in enumerate(items if isinstance(items, list) else []):
+                if not isinstance(slug, str) or (kind, slug) in existing:
+                    continue  # a non-text item is the schema's to report
                 close = difflib.get_close_matches(slug, slugs[kind], n=1)
                 hint = f" — did you mean '{close[0]}'?" if close else ""
-                problems.append(documents[profile.source].problem(
+                problems.append(document.problem(
                     (key, index), f"unknown {kind} '{slug}': there is no content/{kind}s/{slug}.yaml{hint}"))
     return problems
 
