@@ -21,6 +21,9 @@ const status = document.getElementById("search-status");
 const notice = document.getElementById("search-notice");
 const more = document.getElementById("search-more");
 const filterBox = document.getElementById("search-filters");
+const filterPanel = document.getElementById("search-filters-panel");
+// Filters sit beside the results on wide screens; on phones they fold away above them.
+const wide = window.matchMedia("(min-width: 52rem)");
 
 let engine;
 let filters = { types: new Set(), sectors: new Set(), cities: new Set() };
@@ -169,6 +172,8 @@ async function start() {
     return;
   }
   readURL();
+  filterPanel.open = wide.matches || GROUPS.some(({ key }) => filters[key].size);
+  wide.addEventListener("change", () => (filterPanel.open = wide.matches));
   input.addEventListener("input", () => {
     shown = PAGE_SIZE;
     writeURL(false);
