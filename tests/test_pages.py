@@ -217,8 +217,9 @@ def name_of(site: BuiltSite, key: tuple) -> str:
 
 # --- listings -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_listing_is_sorted_by_name_with_summary_city_and_sectors(site, kind):
+def assert_listing(site: BuiltSite, kind: str) -> None:
+    """The listing of ``kind`` shows every profile once, sorted by name (accents folded, case
+    ignored), each with its summary, a link to its city and a link to each of its sectors."""
     path = f"{kind}s/"
     profiles = site.content.of_kind(kind)
     titles = [(key, text) for key, text in site.profile_links(path) if text]
@@ -240,6 +241,20 @@ def test_listing_is_sorted_by_name_with_summary_city_and_sectors(site, kind):
         for sector in data.get("sectors", []):
             links = site.link_to(path, f"sectors/{facet_slug(sector)}/", within=card)
             assert [link.text for link in links] == [sector]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_listing_is_sorted_by_name_with_summary_city_and_sectors(site, kind):
+    assert_listing(site, kind)
+
+
+def test_listing_sorts_by_name_not_by_file_name(extra_site):
+    # aaa-last.yaml is 'Zephyr Zones', zzz-first.yaml 'Aardvark Analytics', emile.yaml 'Émile Works'.
+    assert_listing(extra_site, "startup")
+    names = [text for _, text in extra_site.profile_links("startups/")]
+    assert names.index("Aardvark Analytics") < names.index("Cicló Mobility") \
+        < names.index("Émile Works") < names.index("Furrow Analytics")
+    assert names[-1] == "Zephyr Zones"
 
 
 def test_listing_card_of_a_profile_without_city(site):
@@ -529,6 +544,10 @@ def extra_site(tmp_path_factory) -> BuiltSite:
           - urban-tech
           - São Paulo Style
         """)
+    for slug, name in (("aaa-last", "Zephyr Zones"), ("zzz-first", "Aardvark Analytics"),
+                       ("emile", "Émile Works")):
+        write_profile(content, "startups", slug,
+                      f"name: {name}\nsummary: Sorted by name.\ncity: Oakland\n")
     return BuiltSite(Site(content, build(content, base / "site" / "output")))
 
 
