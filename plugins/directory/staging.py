@@ -4,6 +4,7 @@ exactly as it was, whichever way it was started (`invoke build` or plain `pelica
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 from pathlib import Path
@@ -23,6 +24,9 @@ def redirect_output(pelican) -> None:
     _remove_leftovers(output)
     staging = _sibling(output, STAGING_PREFIX)
     staging.mkdir()
+    # A build that stops never reaches publish_output; its staging folder must not outlive it
+    # (`pelican` exits through sys.exit; build_site also calls discard_staging at once).
+    atexit.register(shutil.rmtree, staging, ignore_errors=True)
     pelican.final_output_path = str(output)
     pelican.output_path = str(staging)
     pelican.settings["OUTPUT_PATH"] = str(staging)
@@ -39,6 +43,13 @@ def publish_output(pelican) -> None:
     shutil.rmtree(previous, ignore_errors=True)
     pelican.output_path = str(output)
     pelican.settings["OUTPUT_PATH"] = str(output)
+
+
+def discard_staging(pelican) -> None:
+    """A build that stopped: remove its staging folder; the output was never touched."""
+    final = getattr(pelican, "final_output_path", None)
+    if final is not None and Path(pelican.output_path) != Path(final):
+        shutil.rmtree(pelican.output_path, ignore_errors=True)
 
 
 def _remove_leftovers(output: Path) -> None:
