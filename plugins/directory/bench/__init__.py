@@ -25,6 +25,7 @@ Nothing is asserted: numbers are printed, medians of RUNS cold runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import statistics
@@ -146,7 +147,8 @@ def log(message: str) -> None:
 
 
 def disk_usage(folder: Path, skip: set[str] = frozenset()) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in skip]
+    files = [path for path in folder.rglob("*")
+             if path.is_file() and path.relative_to(folder).as_posix() not in skip]
     return sum(p.stat().st_size for p in files), len(files)
 
 
@@ -161,7 +163,9 @@ def prepare(size: int, workdir: Path) -> tuple[Path, str]:
     log(f"[{size}] generated {synthetic.counts} in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
     site = base / "site"
-    build_site(ROOT / "pelicanconf.py", content=base / "content", output=site)
+    # Pelican prints "Done: ..." on stdout; stdout is kept for the report.
+    with contextlib.redirect_stdout(sys.stderr):
+        build_site(ROOT / "pelicanconf.py", content=base / "content", output=site)
     log(f"[{size}] built in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir",
@@ -206,7 +210,7 @@ def counted(path: str) -> bool:
             and path != "/search/" and not path.endswith(".css"))
 
 
-# tool -> (page, what it shows first: ours shows a page of 20 results, the API pages 10)
+# tool -> the page that runs its first query (ours shows 20 results, the API pages fetch 10)
 TOOLS = {"ours": "/search/", "ours-api": "/bench/ours.html", "pagefind": "/bench/pagefind.html"}
 
 

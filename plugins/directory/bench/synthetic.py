@@ -202,7 +202,7 @@ class Writer:
     def sentence(self, low: int = 8, high: int = 20, limit: int = 280) -> str:
         chosen = [self.word() for _ in range(self.rng.randint(low, high))]
         text = " ".join(chosen)
-        while len(text) + 1 > limit:
+        while len(text) + 1 > limit and len(chosen) > 1:
             chosen.pop()
             text = " ".join(chosen)
         return text[0].upper() + text[1:] + "."
@@ -213,9 +213,9 @@ class Writer:
         first = first if len(first) <= 280 else self.sentence(6, 16)
         if self.rng.random() < 0.5:
             second = self.sentence(5, 14, limit=279 - len(first))
-            if len(second) > 10:
+            if len(second) > 10 and len(first) + 1 + len(second) <= 280:
                 first += " " + second
-        return first[:280]
+        return first[:280]  # the schema's limit
 
     def description(self) -> str:
         paragraphs = []
