@@ -31,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,20 @@ def disk_usage(folder: Path, skip: set[str] = frozenset()) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
+@contextlib.contextmanager
+def private_tempdir():
+    """Whoosh's in-memory index still writes temporary files, to <temp>/MAIN.tmp, a folder it
+    shares with every other build on the machine and deletes when done: a build running at the
+    same time (the test suite, say) can delete ours mid-way. Give this build a folder of its own."""
+    saved = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as private:
+        tempfile.tempdir = private
+        try:
+            yield
+        finally:
+            tempfile.tempdir = saved
+
+
 def prepare(size: int, workdir: Path) -> tuple[Path, str]:
     """Generate, build and index a site of ``size`` profiles; returns it and the first query."""
     from directory.building import build_site
@@ -164,7 +179,7 @@ def prepare(size: int, workdir: Path) -> tuple[Path, str]:
     started = time.perf_counter()
     site = base / "site"
     # Pelican prints "Done: ..." on stdout; stdout is kept for the report.
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), private_tempdir():
         build_site(ROOT / "pelicanconf.py", content=base / "content", output=site)
     log(f"[{size}] built in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
