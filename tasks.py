@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -95,3 +96,19 @@ def search(c, query, type=None, sector=None, city=None, content="content", limit
         print(f"{rank:>3}. {hit.score:9.4f}  {hit.id:<45} {names[hit.id]}")
     if not hits:
         print("No results.")
+
+
+@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
+            "runs": "cold runs per size and tool; medians are printed (default: 5)",
+            "workdir": "where the synthetic sites are built (default: bench-out)"})
+def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out"):
+    """Benchmark our search against Pagefind on synthetic sites and print them side by side."""
+    ensure_chromium()
+    if importlib.util.find_spec("pagefind") is None:
+        print("Installing the benchmark's requirements (requirements-bench.txt)...")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r",
+                        str(ROOT / "requirements-bench.txt")], check=True)
+    from directory.bench import main
+
+    print(main([int(size) for size in str(sizes).split(",")], runs=int(runs),
+               workdir=ROOT / workdir))
