@@ -8,10 +8,12 @@ Whoosh does, so its scores equal Whoosh's.
 
 Layout under output/search/index/ (all JSON, gzip-friendly):
   manifest.json      analyzer spec, fields and boosts, statistics, shard keys, facet names
-  terms/<key>.json   terms whose first two letters are <key> with their postings, plus "near":
-                     terms stored elsewhere that are one edit from <key> in their first three
-                     letters, so a typo in the first letters still finds its shard
-  facets.json        documents of each type, sector and city, for filters and live counts
+  terms/<key>.json   the postings of every term that starts with <key>; a key is two letters,
+                     or more where a shard would be large, so a query fetches a few KB
+  near/<key>.json    every term with <key> as its first two letters or as the first two
+                     after deleting its first or second letter: the candidates for a typo
+                     (a word one edit from a term shares one of these keys with it)
+  facets.json        documents of each sector and city, for filters and live counts
   docs/<n>.json      name, city, summary and URL of documents n*DOC_CHUNK ..., fetched only
                      for results on screen
 """
@@ -46,7 +48,9 @@ TEXT_FIELDS = list(BOOSTS)
 K1 = 1.2
 B = 0.75
 DOC_CHUNK = 8
-KEY_LENGTH = 2
+SHARD_BYTES = 3000  # raw JSON; about 1 KB gzipped
+MAX_KEY = 5
+NEAR_KEY = 2
 
 
 def weighting() -> BM25F:
@@ -107,12 +111,40 @@ def build_whoosh_index(directory: Directory):
     return index
 
 
-def shard_keys(term: str) -> tuple[str, set[str]]:
-    """A term's own shard key, and the keys of its one-deletion variants in the first three
-    letters: a query one edit away from the term shares at least one key with it."""
-    primary = term[:KEY_LENGTH]
-    near = {term[1:3], term[0] + term[2]} if len(term) >= 3 else set()
-    return primary, near - {primary}
+def near_keys(term: str) -> set[str]:
+    """The term's first two letters, and the first two after deleting its first or its second
+    letter: a query one edit away from the term shares at least one of these with it."""
+    keys = {term[:NEAR_KEY]}
+    if len(term) > NEAR_KEY:
+        keys |= {term[1:3], term[0] + term[2]}
+    return keys
+
+
+def shard_prefixes(postings: dict[str, list]) -> dict[str, list[str]]:
+    """Terms grouped by a prefix of two letters, lengthened one letter at a time where a group
+    would exceed SHARD_BYTES: a query fetches only the few kilobytes its word needs."""
+    shards: dict[str, list[str]] = {}
+
+    def place(key: str, terms: list[str]) -> None:
+        size = sum(len(term) + len(dumps(postings[term])) for term in terms)
+        if size <= SHARD_BYTES or len(key) >= MAX_KEY:
+            shards[key] = terms
+            return
+        longer: dict[str, list[str]] = defaultdict(list)
+        for term in terms:
+            if len(term) > len(key):
+                longer[term[:len(key) + 1]].append(term)
+            else:
+                shards.setdefault(key, []).append(term)  # the prefix itself is a term
+        for longer_key in sorted(longer):
+            place(longer_key, longer[longer_key])
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(postings):
+        groups[term[:2]].append(term)
+    for key in sorted(groups):
+        place(key, groups[key])
+    return shards
 
 
 @dataclass
@@ -140,14 +172,14 @@ def export(directory: Directory, index) -> ClientIndex:
                     matcher.next()
                 postings[term_bytes.decode("utf-8")].append([field_number, flat])
 
-    shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "n": []})
+    shards = shard_prefixes(postings)
+    near: dict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
-        primary, near = shard_keys(term)
-        shards[primary]["t"][term] = postings[term]
-        for key in sorted(near):
-            shards[key]["n"].append(term)
-
-    files: dict[str, object] = {f"terms/{key}.json": shards[key] for key in sorted(shards)}
+        for key in near_keys(term):
+            near[key].append(term)
+    files: dict[str, object] = {f"terms/{key}.json": {term: postings[term] for term in terms}
+                                for key, terms in sorted(shards.items())}
+    files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
     files["facets.json"] = facets(directory)
     for start in range(0, len(directory.profiles), DOC_CHUNK):
         files[f"docs/{start // DOC_CHUNK}.json"] = [
@@ -169,6 +201,7 @@ def export(directory: Directory, index) -> ClientIndex:
         "sectors": [[facet.slug, facet.name] for facet in directory.sectors],
         "cities": [[facet.slug, facet.name] for facet in directory.cities],
         "keys": sorted(shards),
+        "nearKeys": sorted(near),
         "docChunk": DOC_CHUNK,
     }
     # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
@@ -214,10 +247,12 @@ class SearchIndexGenerator(Generator):
     def generate_output(self, writer) -> None:
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
-        write_client_index(export(directory, build_whoosh_index(directory)), folder / "index")
+        client = export(directory, build_whoosh_index(directory))
+        write_client_index(client, folder / "index")
         for name in RUNTIME:
             shutil.copyfile(STATIC / name, folder / name)
         writer.write_file("search/index.html", self.get_template("search"), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
                           kinds=[(kind, f"{kind}s/") for kind in KINDS],
+                          index_version=client.files["manifest.json"]["hash"],
                           sectors=directory.sectors, cities=directory.cities)

@@ -3,7 +3,9 @@
 // Ranking is Whoosh's BM25F, computed from the same numbers Whoosh used at build time, so that
 // whole-word queries rank exactly as `invoke search` does. On top of it, for people typing:
 // the last word also matches as a prefix, and words of 4+ letters tolerate one typo (8+: two).
-// A profile matched through a corrected word always ranks below one matched exactly.
+// A profile matched through a corrected word always ranks below one matched exactly, so
+// corrections are only looked for when a word's exact and prefix matches fill less than a
+// page: the common query fetches one small shard per word.
 import { Analyzer } from "./analyzer.js";
 
 const EXACT = 0;
@@ -11,6 +13,8 @@ const PREFIX = 1;
 const FUZZY = 2;
 // Prefix completions and corrections count for less than the word itself.
 const CLASS_WEIGHT = [1, 0.8, 0.5];
+// Below this many profiles matched exactly or by prefix, a word's typo corrections are added.
+export const CORRECT_BELOW = 10;
 
 const codePoints = (text) => Array.from(text);
 
@@ -52,13 +56,13 @@ export function allowedTypos(word) {
   return length >= 8 ? 2 : length >= 4 ? 1 : 0;
 }
 
-// The keys of the shards where a word, or a term one typo away from it, can be found:
-// index.py stores each term under its first two letters and lists it near the keys of its
-// one-letter deletions in the first three letters.
-function shardKeys(word, typos) {
+// The keys of the near/ lists where a term one typo away from the word is listed: index.py
+// lists each term under its first two letters and under the first two after deleting its
+// first or second letter.
+function nearKeys(word) {
   const c = codePoints(word);
   const keys = new Set([c.slice(0, 2).join("")]);
-  if (typos && c.length >= 3) {
+  if (c.length > 2) {
     keys.add(c[1] + c[2]);
     keys.add(c[0] + c[2]);
   }
@@ -66,9 +70,10 @@ function shardKeys(word, typos) {
 }
 
 export class SearchEngine {
-  static async open(indexUrl) {
-    const manifest = await fetchJSON(new URL("manifest.json", indexUrl), { cache: "no-cache" });
-    return new SearchEngine(indexUrl, manifest);
+  // indexUrl: the folder of the index; manifestUrl: its manifest, versioned by the page that
+  // preloads it (?v=...) so that a page and the index it was built with always go together.
+  static async open(indexUrl, manifestUrl = new URL("manifest.json", indexUrl)) {
+    return new SearchEngine(indexUrl, await fetchJSON(manifestUrl));
   }
 
   constructor(indexUrl, manifest) {
@@ -76,6 +81,8 @@ export class SearchEngine {
     this.manifest = manifest;
     this.analyzer = new Analyzer(manifest.analyzer);
     this.keys = new Set(manifest.keys);
+    this.nearKeys = new Set(manifest.nearKeys);
+    this.longestKey = Math.max(...manifest.keys.map((key) => codePoints(key).length));
     this.cache = new Map();
     this.kindStarts = [0];
     for (const count of manifest.kindCounts) this.kindStarts.push(this.kindStarts.at(-1) + count);
@@ -89,8 +96,26 @@ export class SearchEngine {
     return this.cache.get(name);
   }
 
+  // The shard holding a term: the one whose key is the longest prefix of it.
+  shardKeyOf(term) {
+    const c = codePoints(term);
+    for (let length = Math.min(this.longestKey, c.length); length > 0; length--) {
+      const key = c.slice(0, length).join("");
+      if (this.keys.has(key)) return key;
+    }
+    return null;
+  }
+
   shard(key) {
-    return this.keys.has(key) ? this.file(`terms/${key}.json`) : Promise.resolve(null);
+    return key === null ? Promise.resolve({}) : this.file(`terms/${key}.json`);
+  }
+
+  // The shards a prefix's completions live in: its own, and every longer key it begins.
+  prefixShards(prefix) {
+    const keys = new Set([this.shardKeyOf(prefix)]);
+    for (const key of this.keys) if (key.length > prefix.length && key.startsWith(prefix)) keys.add(key);
+    keys.delete(null);
+    return Promise.all([...keys].map((key) => this.shard(key)));
   }
 
   kindOf(doc) {
@@ -99,7 +124,8 @@ export class SearchEngine {
     return this.manifest.kinds[kind];
   }
 
-  // Which documents carry each sector and city, decoded once from facets.json.
+  // Which documents carry each sector and city, decoded once from facets.json. Only filters
+  // and counts need it, so it can wait until the first results are on screen.
   facets() {
     if (!this.decodedFacets) {
       this.decodedFacets = this.file("facets.json").then((raw) => {
@@ -113,6 +139,7 @@ export class SearchEngine {
         cities.forEach((docs, city) => docs.forEach((doc) => (docCity[doc] = city)));
         const docSectors = Array.from({ length: this.manifest.docCount }, () => []);
         sectors.forEach((docs, sector) => docs.forEach((doc) => docSectors[doc].push(sector)));
+        this.facetsLoaded = true;
         return { docCity, docSectors };
       });
     }
@@ -136,47 +163,51 @@ export class SearchEngine {
     return parsed;
   }
 
-  // Every index term a query word matches, with how it matched.
-  async matches(query) {
-    const typos = allowedTypos(query.word);
-    const keys = shardKeys(query.word, typos);
-    if (query.stem) for (const key of shardKeys(query.stem, typos)) keys.add(key);
-    const shards = new Map();
-    await Promise.all([...keys].map(async (key) => shards.set(key, await this.shard(key))));
+  // Index terms that a query word matches exactly or, for the word being typed, as a prefix.
+  async directMatches(query) {
     const found = new Map();
-    const own = shards.get(codePoints(query.word).slice(0, 2).join(""));
-    const stemShard = query.stem && shards.get(codePoints(query.stem).slice(0, 2).join(""));
-    if (stemShard && query.stem in stemShard.t) found.set(query.stem, EXACT);
-    if (query.prefix && own) {
-      for (const term of Object.keys(own.t)) {
-        if (found.has(term)) continue;
-        // A stem can be shorter than the word being typed ("runn" is on its way to "run").
-        const stemOfTyped = query.word.startsWith(term) && term.length >= 3 && query.word.length - term.length <= 2;
-        if (term.startsWith(query.word) || stemOfTyped) found.set(term, PREFIX);
-      }
+    // Object.hasOwn: a term may be "constructor" or "__proto__", which `in` would find on any object.
+    if (query.stem && Object.hasOwn(await this.shard(this.shardKeyOf(query.stem)), query.stem)) {
+      found.set(query.stem, EXACT);
     }
-    if (typos) {
-      for (const shard of shards.values()) {
-        if (!shard) continue;
-        for (const term of [...Object.keys(shard.t), ...shard.n]) {
-          if (found.has(term)) continue;
-          const distance = Math.min(
-            editDistance(query.word, term, typos),
-            query.stem ? editDistance(query.stem, term, typos) : typos + 1,
-          );
-          if (distance <= typos) found.set(term, FUZZY);
+    if (query.prefix) {
+      // A stem can be shorter than the word being typed ("runn" is on its way to "run").
+      const stemOfTyped = (term) => query.word.startsWith(term) && term.length >= 3 && query.word.length - term.length <= 2;
+      for (const shard of await this.prefixShards(query.word)) {
+        for (const term of Object.keys(shard)) {
+          if (!found.has(term) && (term.startsWith(query.word) || stemOfTyped(term))) found.set(term, PREFIX);
         }
       }
     }
     return found;
   }
 
+  // Index terms within the allowed number of typos of a query word (or of its stem).
+  async corrections(query, already) {
+    const typos = allowedTypos(query.word);
+    if (!typos) return new Map();
+    const keys = nearKeys(query.word);
+    if (query.stem) for (const key of nearKeys(query.stem)) keys.add(key);
+    const lists = await Promise.all([...keys].filter((key) => this.nearKeys.has(key))
+      .map((key) => this.file(`near/${key}.json`)));
+    const found = new Map();
+    for (const term of lists.flat()) {
+      if (already.has(term) || found.has(term)) continue;
+      const distance = Math.min(
+        editDistance(query.word, term, typos),
+        query.stem ? editDistance(query.stem, term, typos) : typos + 1,
+      );
+      if (distance <= typos) found.set(term, FUZZY);
+    }
+    return found;
+  }
+
   // BM25F as whoosh.scoring.BM25F computes it, summed over fields with their boosts.
   async scoreTerm(term) {
-    const shard = await this.shard(codePoints(term).slice(0, 2).join(""));
+    const shard = await this.shard(this.shardKeyOf(term));
     const { k1, b, boosts, avgLengths, docCount } = this.manifest;
     const scores = new Map();
-    for (const [field, flat] of shard.t[term]) {
+    for (const [field, flat] of shard[term]) {
       const frequency = flat.length / 3;
       const idf = Math.log(docCount / (frequency + 1)) + 1;
       let doc = 0;
@@ -193,9 +224,8 @@ export class SearchEngine {
 
   // For one query word: per document, the best way it matched and its score.
   async scoreWord(query) {
-    const matched = await this.matches(query);
     const perDoc = new Map();
-    await Promise.all([...matched].map(async ([term, how]) => {
+    const add = async (matched) => Promise.all([...matched].map(async ([term, how]) => {
       const scores = await this.scoreTerm(term);
       for (const [doc, raw] of scores) {
         const score = raw * CLASS_WEIGHT[how];
@@ -205,6 +235,13 @@ export class SearchEngine {
         }
       }
     }));
+    const matched = await this.directMatches(query);
+    await add(matched);
+    if (perDoc.size < CORRECT_BELOW) {
+      const corrected = await this.corrections(query, matched);
+      await add(corrected);
+      for (const [term, how] of corrected) matched.set(term, how);
+    }
     return { perDoc, terms: [...matched.keys()] };
   }
 
@@ -220,12 +257,14 @@ export class SearchEngine {
     return true;
   }
 
-  // Ranked hits for a query and filters, with live facet counts.
+  // Ranked hits for a query and filters, with live facet counts (null when options.counts is
+  // false and no filter needs the facets yet).
   //   filters: { types: Set of kinds, sectors: Set of slugs, cities: Set of slugs }
   async search(text, filters, options = {}) {
     const queries = this.parse(text, options);
+    const filtering = filters.types.size + filters.sectors.size + filters.cities.size > 0;
     const [facets, words] = await Promise.all([
-      this.facets(),
+      options.counts !== false || filtering ? this.facets() : null,
       Promise.all(queries.map((query) => this.scoreWord(query))),
     ]);
     let candidates;
@@ -254,8 +293,8 @@ export class SearchEngine {
         fallback = candidates.length > 0;
       }
     }
-    const counts = this.count(candidates, filters, facets);
-    const hits = candidates.filter((hit) => this.passes(hit.doc, filters, facets));
+    const counts = facets && this.count(candidates, filters, facets);
+    const hits = filtering ? candidates.filter((hit) => this.passes(hit.doc, filters, facets)) : candidates;
     hits.sort((x, y) => y.matched - x.matched || x.corrections - y.corrections || y.score - x.score || x.doc - y.doc);
     return { hits, fallback, counts, terms, words: queries.map((q) => q.word) };
   }

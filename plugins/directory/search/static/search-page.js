@@ -4,7 +4,7 @@
 // profile's text can never become markup.
 import { SearchEngine } from "./engine.js";
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 const FILTER_PREVIEW = 12;
 const KIND_LABELS = { startup: "Startup", program: "Program", mentor: "Mentor" };
 const GROUPS = [
@@ -117,6 +117,11 @@ function renderFilters(counts) {
   }));
 }
 
+// The status line is a live region: change it only when the news changes.
+function announce(message) {
+  if (status.textContent !== message) status.textContent = message;
+}
+
 async function renderHits(outcome, typed) {
   const page = outcome.hits.slice(0, shown);
   const described = await engine.describe(page.map((hit) => hit.doc));
@@ -129,9 +134,9 @@ async function renderHits(outcome, typed) {
   more.hidden = outcome.hits.length <= shown;
   const total = outcome.hits.length;
   const noun = total === 1 ? "result" : "results";
-  status.textContent = typed
+  announce(typed
     ? `${total} ${noun} for “${input.value.trim()}”`
-    : `${total} ${total === 1 ? "profile" : "profiles"} match the filters`;
+    : `${total} ${total === 1 ? "profile" : "profiles"} match the filters`);
 }
 
 async function run() {
@@ -139,15 +144,24 @@ async function run() {
   const text = input.value;
   const typed = engine.parse(text).length > 0;
   const filtering = GROUPS.some(({ key }) => filters[key].size);
-  const outcome = await engine.search(text, filters);
+  // The first results need only the query's shards; filter counts follow once facets.json
+  // has arrived (at once, when the URL already asks for a filter).
+  const counts = engine.facetsLoaded || filtering;
+  const outcome = await engine.search(text, filters, { counts });
   if (mine !== sequence) return; // a newer keystroke has taken over
-  renderFilters(outcome.counts);
+  if (outcome.counts) renderFilters(outcome.counts);
+  else {
+    engine.facets().then(async () => {
+      const withCounts = await engine.search(text, filters);
+      if (mine === sequence) renderFilters(withCounts.counts);
+    });
+  }
   notice.hidden = !outcome.fallback;
   notice.textContent = outcome.fallback ? "No profile matches every word; showing profiles that match some of them." : "";
   if (!typed && !filtering) {
     results.replaceChildren();
     more.hidden = true;
-    status.textContent = `Type to search ${engine.manifest.docCount} profiles, or pick a filter.`;
+    announce(`Type to search ${engine.manifest.docCount} profiles, or pick a filter.`);
     return;
   }
   await renderHits(outcome, typed);
@@ -166,7 +180,8 @@ function moveFocus(event) {
 async function start() {
   status.textContent = "Loading search…";
   try {
-    engine = await SearchEngine.open(new URL("index/", import.meta.url));
+    const manifest = document.getElementById("search-manifest");
+    engine = await SearchEngine.open(new URL("index/", import.meta.url), new URL(manifest.href));
   } catch (error) {
     status.textContent = "Search could not load. Browse the listings below instead.";
     return;
