@@ -238,3 +238,14 @@ def test_without_javascript_the_page_offers_browsing(browser, serve_directory, s
     hrefs = page.locator(".browse a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert {"../startups/", "../programs/", "../mentors/", "../sectors/", "../cities/"} <= set(hrefs)
     context.close()
+
+
+def test_empty_page_offers_filters_with_counts_to_browse(page, search, site):
+    search()
+    wait_until(page, "document.querySelectorAll('#filter-type input').length === 3")
+    startups = len(list((site.parent / "content" / "startups").glob("*.yaml")))
+    assert f"({startups})" in page.locator("#filter-type input[value=startup]").locator("xpath=..").inner_text()
+    assert titles(page) == []
+    page.locator("#filter-city input[value=oakland]").check()
+    settle(page, "match the filters")
+    assert len(titles(page)) >= 2

@@ -150,21 +150,20 @@ async function run() {
   const outcome = await engine.search(text, filters, { counts });
   if (mine !== sequence) return; // a newer keystroke has taken over
   if (outcome.counts) renderFilters(outcome.counts);
-  else {
-    engine.facets().then(async () => {
-      const withCounts = await engine.search(text, filters);
-      if (mine === sequence) renderFilters(withCounts.counts);
-    });
-  }
   notice.hidden = !outcome.fallback;
   notice.textContent = outcome.fallback ? "No profile matches every word; showing profiles that match some of them." : "";
-  if (!typed && !filtering) {
+  if (typed || filtering) await renderHits(outcome, typed);
+  else {
     results.replaceChildren();
     more.hidden = true;
     announce(`Type to search ${engine.manifest.docCount} profiles, or pick a filter.`);
-    return;
   }
-  await renderHits(outcome, typed);
+  if (!outcome.counts) {
+    // Results are on screen; now fetch what the filter counts need.
+    await engine.facets();
+    const withCounts = await engine.search(text, filters);
+    if (mine === sequence) renderFilters(withCounts.counts);
+  }
 }
 
 function moveFocus(event) {
