@@ -10,6 +10,8 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .staging import discard_output
+
 
 def build_site(settings_file: Path, content: Path | None = None, output: Path | None = None,
                **overrides) -> Pelican:
@@ -21,5 +23,9 @@ def build_site(settings_file: Path, content: Path | None = None, output: Path | 
     if output is not None:
         overrides["OUTPUT_PATH"] = str(Path(output).resolve())
     pelican = Pelican(read_settings(str(settings_file), override=overrides))
-    pelican.run()
+    try:
+        pelican.run()
+    except BaseException:
+        discard_output(pelican)  # the half-written staging folder; output/ was never touched
+        raise
     return pelican

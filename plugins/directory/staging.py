@@ -41,6 +41,20 @@ def publish_output(pelican) -> None:
     pelican.settings["OUTPUT_PATH"] = str(output)
 
 
+def discard_output(pelican) -> None:
+    """After a failed build: remove the staging folder, leaving the previous output as it was.
+    (A build killed outright cannot do this; the next build clears what it left.)"""
+    final = getattr(pelican, "final_output_path", None)
+    if final is None:  # failed before the staging folder was made
+        return
+    output, staging = Path(final), Path(pelican.output_path)
+    if staging != output and staging.name.startswith(f".{output.name}{STAGING_PREFIX}"):
+        shutil.rmtree(staging, ignore_errors=True)
+    previous = _sibling(output, PREVIOUS_PREFIX)
+    if previous.exists() and not output.exists():  # failed between the two renames
+        previous.rename(output)
+
+
 def _remove_leftovers(output: Path) -> None:
     """Clear what an interrupted build left: stale staging folders, and, had it died between
     the two renames of publish_output, put the previous output back."""
