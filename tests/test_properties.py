@@ -97,7 +97,7 @@ class Sandbox:
         self.sentinel = self.root / "sentinel"
         self.sentinel.mkdir()
 
-    def write(self, relative: str, data: bytes, sentinel_text: str | None = None) -> Path:
+    def write(self, relative: str, data: bytes) -> Path:
         path = self.content / relative
         data = data.replace(b"{sentinel}", str(self.sentinel).encode())
         path.write_bytes(data)

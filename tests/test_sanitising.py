@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from markupsafe import escape
 
-from hostile_support import ROOT, SETTINGS, Elements, copy_content, html_files
+from hostile_support import SETTINGS, Elements, copy_content, html_files
 
 from directory.building import build_site  # noqa: E402
 
@@ -49,7 +49,7 @@ MARKDOWN = [
     ("code", f"`{SCRIPT}`\n\n    {SCRIPT}", ["<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>", "<pre><code>&lt;script&gt;"], ["<script"], None),
     ("emphasis-and-lists", "*em* **strong**\n\n- one\n- two\n\nThen:\n\n1. first", ["<em>em</em>", "<strong>strong</strong>", "<li>one</li>", "<ol>"], [], None),
     ("svg", '<svg onload="alert(1)"><circle r="5"/></svg>', [], ["<svg", "onload", "<circle"], None),
-    ("math-mglyph", f"<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", [], ["<math", "<mglyph", "<style", "<img", "onerror"], None),
+    ("math-mglyph", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", [], ["<math", "<mglyph", "<style", "<img", "onerror"], None),
     ("form", '<form action="javascript:alert(1)"><button formaction="javascript:alert(2)">go</button></form>', [], ["<form", "<button", "javascript"], None),
     ("base-and-meta", '<base href="//evil.example/">\n\n<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', [], ["<base", "<meta", "evil.example", "javascript"], None),
     ("object-embed", '<object data="javascript:alert(1)"></object><embed src="javascript:alert(2)">', [], ["<object", "<embed", "javascript"], None),
@@ -137,7 +137,7 @@ def test_markdown_is_sanitised_to_the_allowlist(built, number):
         assert link.get("rel") == EXTERNAL_REL
         assert link.get("href") == href
     # Outside the description, the page has only the theme's own elements.
-    assert "alert(" not in html.replace(section, "").replace(json.dumps(markdown)[1:-1], "")
+    assert "alert(" not in html.replace(section, "")
 
 
 PLAIN_FIELDS = [(relative, field) for relative in list(ESCAPE_PROFILES)[:3]
