@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,7 +313,7 @@ CASES: list[Case] = [
       for label, written, value in [
           ("javascript", "javascript:alert(1)", "javascript:alert(1)"),
           ("javascript-mixed-case", '" JaVaScRiPt:alert(1)"', " JaVaScRiPt:alert(1)"),
-          ("javascript-tab", '"java\\tscript:alert(1)"', "java\tscript:alert(1)"),
+          ("javascript-tab", '"java\\tscript:alert(1)"', "java\\tscript:alert(1)"),  # shown escaped
           ("javascript-entity", "'&#106;avascript:alert(1)'", "&#106;avascript:alert(1)"),
           ("javascript-slashes", "javascript://example.com/%0Aalert(1)", "javascript://example.com/%0Aalert(1)"),
           ("data", "data:text/html,<script>alert(1)</script>", "data:text/html,<script>alert(1)</script>"),
@@ -322,6 +323,11 @@ CASES: list[Case] = [
           ("scheme-relative", "//evil.example/", "//evil.example/"),
           ("ftp", "ftp://files.example/", "ftp://files.example/"),
       ]],
+    # A value quoted in a message cannot break its line, forge another problem or colour a log.
+    Case("message-cannot-forge-lines", {"startups/message-cannot-forge-lines.yaml": base(
+        "message-cannot-forge-lines", website='"https://x.example/\\nstray.yaml:1:1: error: \\e[31mforged"')},
+         [("startups/message-cannot-forge-lines.yaml", 4, 10,
+           WEBSITE + ("got 'https://x.example/\\nstray.yaml:1:1: error: \\x1b[31mforged'",))]),
     # Logos: a file under content/images/, nowhere else.
     *[Case(f"logo-{label}", {f"startups/logo-{label}.yaml": base(f"logo-{label}", logo=written)},
            [(f"startups/logo-{label}.yaml", 4, 7, LOGO_PATTERN + (f"got '{written}'",))])
@@ -407,7 +413,8 @@ def assert_failed_cleanly(result, output: Path, before: dict, problems: int) -> 
     assert_no_traceback(result)
     noun = "problem" if problems == 1 else "problems"
     assert f"build stopped: {problems} {noun} in the content; nothing was written; " in result.stderr
-    assert result.stderr.count(": error: ") == problems, result.stderr
+    assert sum(": error: " in line for line in result.stderr.splitlines()) == problems, result.stderr
+    assert "\x1b" not in result.stderr
     assert contents(output) == before, "the previous output changed"
     assert leftovers(output) == [], "the failed build left its staging folder behind"
     assert sorted(p.name for p in output.parent.iterdir()) == ["content", "output"]
@@ -468,7 +475,7 @@ def test_broken_profile_does_not_hide_references_to_it(tmp_path):
 CLI_CASES = ["not-utf8", "duplicate-key", "yaml11-name-NO", "python-apply-value",
              "python-apply-top-level", "symlink-to-outside-file", "symlink-in-hidden-folder",
              "duplicate-name", "unknown-program", "website-javascript-mixed-case",
-             "logo-traversal", "billion-laughs"]
+             "logo-traversal", "billion-laughs", "message-cannot-forge-lines"]
 
 
 @pytest.mark.parametrize("case_id", CLI_CASES)
@@ -549,6 +556,18 @@ def test_validate_and_build_never_modify_content(tmp_path):
     assert run_cli("validate", "--content", str(content)).returncode == 0
     assert build_cli(content, tmp_path / "output").returncode == 0
     assert snapshot(content) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_build_writes_no_temporary_files(tmp_path, monkeypatch):
+    """A build writes nothing outside its output folder, not even temporary files: Whoosh's
+    RamStorage used <tmp>/MAIN.tmp, one folder shared by every build on the machine, so that
+    concurrent builds deleted each other's files and crashed (FileNotFoundError)."""
+    from directory.building import build_site
+
+    content = copy_content(tmp_path / "content")
+    monkeypatch.setattr(tempfile, "tempdir", os.devnull)  # any temporary file is now an error
+    build_site(ROOT / "pelicanconf.py", content=content, output=tmp_path / "output")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
 
 

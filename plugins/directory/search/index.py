@@ -83,9 +83,19 @@ def whoosh_schema() -> whoosh_fields.Schema:
     )
 
 
+class PrivateRamStorage(RamStorage):
+    """Whoosh's RamStorage keeps the index in memory but writes its temporary files to
+    <tmp>/MAIN.tmp, a folder every build on the machine shares: when one build finishes it
+    empties that folder and another, mid-write, fails with FileNotFoundError. Here the
+    temporary files stay in memory too (an index of profiles is a few megabytes at most)."""
+
+    def temp_storage(self, name=None):
+        return RamStorage()
+
+
 def build_whoosh_index(directory: Directory):
     """An in-memory Whoosh index of every profile; document numbers follow directory order."""
-    index = RamStorage().create_index(whoosh_schema())
+    index = PrivateRamStorage().create_index(whoosh_schema())
     writer = index.writer()
     for profile in directory.profiles:
         writer.add_document(
