@@ -10,7 +10,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from .staging import discard_staging
+from .staging import discard_output
 
 
 def build_site(settings_file: Path, content: Path | None = None, output: Path | None = None,
@@ -26,6 +26,6 @@ def build_site(settings_file: Path, content: Path | None = None, output: Path | 
     try:
         pelican.run()
     except BaseException:
-        discard_staging(pelican)
+        discard_output(pelican)  # the half-written staging folder; output/ was never touched
         raise
     return pelican

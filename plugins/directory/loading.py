@@ -39,7 +39,14 @@ MAX_STRING = 20_000  # characters in one value
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _MERGE_TAG = f"{_CORE}merge"
+# Plain scalars that PyYAML (YAML 1.1) keeps as text but YAML 1.2, and so most other tools and
+# editors, read as numbers: 1e3, 1.5E+2, 0o17. They are as surprising as NO, so they need quotes.
+_YAML12_NUMBER = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                            r"|0o[0-7]+|0x[0-9a-fA-F]+")
 _constructor = yaml.constructor.SafeConstructor()
+# Characters YAML does not accept anywhere in a stream (PyYAML's Reader.NON_PRINTABLE).
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                            "\U00010000-\U0010FFFF]")
 
 # A path inside a document: ("programs", 2) is the third item of the programs list.
 Location = tuple
@@ -56,8 +63,11 @@ class Document:
     # Where each value (and each mapping key) starts, as 1-based (line, col).
     value_marks: dict[Location, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Location, tuple[int, int]] = field(default_factory=dict)
-    # Source text of plain scalars that YAML 1.1 resolved to something other than a string.
+    # Source text of plain scalars that YAML 1.1 resolved to something other than a string, or that
+    # YAML 1.2 would (such values are kept as text here, and validation asks for quotes).
     retyped: dict[Location, str] = field(default_factory=dict)
+    # Values refused while loading (a forbidden tag): loading has said why, validation need not.
+    refused: set[Location] = field(default_factory=set)
 
     def mark(self, location: Location, key: bool = False) -> tuple[int, int]:
         """The closest known position: the key or value itself, else its nearest parent."""
@@ -97,9 +107,12 @@ def _profile_files(content: Path, problems: list[Problem]):
             if path.is_symlink():
                 problems.append(Problem(path, 1, 1, "symbolic links are not allowed in content/; "
                                         "replace the link with the file itself"))
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not (folder_path / d).is_symlink())
+        # Hidden folders are walked too, for links only: Pelican would copy (and follow) them.
+        dirnames[:] = sorted(d for d in dirnames if not (folder_path / d).is_symlink())
         if relative[:1] == (IMAGES_FOLDER,):
+            problems.extend(_image_problems(folder_path, relative, dirnames, filenames))
+            continue
+        if any(part.startswith(".") for part in relative):
             continue
         for name in sorted(filenames):
             path = folder_path / name
@@ -124,6 +137,94 @@ def _profile_files(content: Path, problems: list[Problem]):
                 continue
             found.append((path, kind))
     yield from sorted(found)
+
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+MAX_SVG_BYTES = 256 * 1024
+
+
+def _image_problems(folder: Path, relative: tuple, dirnames: list, filenames: list) -> list[Problem]:
+    """Everything in content/images/ is published as is, so it must be an image and inert."""
+    problems = []
+    if any(part.startswith(".") for part in relative):
+        return problems  # the hidden folder itself is reported
+    for name in sorted(dirnames + filenames):
+        path = folder / name
+        if path.is_symlink():
+            continue  # reported already
+        if name.startswith("."):
+            problems.append(Problem(path, 1, 1, "hidden files and folders are not allowed in "
+                                    "content/images/, where everything is published; remove it"))
+        elif name in filenames and not name.lower().endswith(IMAGE_EXTENSIONS):
+            problems.append(Problem(path, 1, 1, "only images (png, jpg, jpeg, gif, svg or webp) "
+                                    "belong in content/images/, where everything is published; "
+                                    "remove this file or move it out of content/"))
+        elif name in filenames and name.lower().endswith(".svg"):
+            problems.extend(check_svg(path))
+    return problems
+
+
+# SVG can carry scripts, which run when the image is opened on its own (not as an <img>).
+_ACTIVE_SVG_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler",
+                        "listener"}
+_UNSAFE_URL = re.compile(r"(javascript|vbscript|data(?!:image/(png|jpe?g|gif|webp)[;,])):")
+
+
+def check_svg(path: Path) -> list[Problem]:
+    """Problems that make an SVG file unsafe to publish: scripts, event handlers, script URLs."""
+    from xml.parsers import expat
+
+    try:
+        if path.lstat().st_size > MAX_SVG_BYTES:
+            return [Problem(path, 1, 1, f"SVG images may be at most {MAX_SVG_BYTES // 1024} KB; "
+                            f"simplify or compress it")]
+        raw = path.read_bytes()
+    except OSError as error:
+        return [Problem(path, 1, 1, f"cannot read the image ({error.strerror})")]
+    parser = expat.ParserCreate(namespace_separator="|")
+    problems: list[Problem] = []
+
+    def refuse(message: str, fix: str = "an image must not run code: remove it") -> None:
+        problems.append(Problem(path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1,
+                                f"{message}; {fix}"))
+
+    def start(name: str, attributes: dict) -> None:
+        element = name.rpartition("|")[2]
+        if element.lower() in _ACTIVE_SVG_ELEMENTS:
+            refuse(f"the SVG contains the element <{element}>")
+        for qualified, value in attributes.items():
+            attribute = qualified.rpartition("|")[2]
+            if attribute.lower().startswith("on"):
+                refuse(f"the SVG contains an event handler ({attribute}=...)")
+            elif _UNSAFE_URL.match(re.sub(r"[\x00-\x20\x7f]+", "", value).lower()):
+                refuse(f"the SVG contains a script or data address in {attribute}=...")
+            elif attribute == "attributeName" and (value.lower().startswith("on")
+                                                   or "href" in value.lower()):
+                refuse(f"the SVG animates the {value} attribute")  # <set to="javascript:...">
+
+    def doctype(*_) -> None:
+        refuse("the SVG has a DOCTYPE", "remove it: images need no entity declarations")
+        raise _StopParsing
+
+    def instruction(target: str, _data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            refuse("the SVG loads an outside stylesheet", "remove the <?xml-stylesheet?> line")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    parser.ProcessingInstructionHandler = instruction
+    try:
+        parser.Parse(raw, True)
+    except expat.ExpatError as error:
+        problems.append(Problem(path, error.lineno, error.offset + 1, f"not a well-formed SVG "
+                                f"image ({expat.ErrorString(error.code)}); export it again"))
+    except _StopParsing:
+        pass
+    return problems
+
+
+class _StopParsing(Exception):
+    pass
 
 
 def suggest_slug(text: str) -> str:
@@ -155,10 +256,14 @@ def load_file(path: Path, kind: str) -> tuple[Document | None, list[Problem]]:
         col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Problem(path, line, col, f"not UTF-8: byte 0x{raw[error.start]:02X} at offset "
                               f"{error.start}; save the file as UTF-8")]
-    if "\x00" in text:
-        offset = text.index("\x00")
-        return None, [Problem(path, text.count("\n", 0, offset) + 1, 1,
-                              "the file contains a NUL character; profiles are plain text")]
+    unprintable = _NOT_PRINTABLE.search(text)
+    if unprintable:  # YAML refuses these, with an offset rather than a line
+        offset = unprintable.start()
+        code = ord(unprintable.group())
+        what = "a NUL character" if code == 0 else f"the control character U+{code:04X}"
+        return None, [Problem(path, text.count("\n", 0, offset) + 1,
+                              offset - (text.rfind("\n", 0, offset) + 1) + 1,
+                              f"the file contains {what}; profiles are plain text: remove it")]
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return None, [Problem(path, 1, 1, EMPTY_FILE)]
     try:
@@ -173,12 +278,15 @@ def load_file(path: Path, kind: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(path, line, col, f"YAML syntax error: {reason}; check the "
                               f"indentation, colons and quotes around here")]
     except yaml.YAMLError as error:
-        return None, [Problem(path, 1, 1, f"YAML error: {error}")]
+        return None, [Problem(path, 1, 1, f"YAML error: {' '.join(str(error).split())}")]
 
     document = Document(path=path, kind=kind, slug=path.stem, data=None)
     problems: list[Problem] = []
-    if root is None:  # only '---' or '...' markers
+    if root is None or (root.tag == f"{_CORE}null" and root.value == ""):  # '---' or '...' only
         return None, [Problem(path, 1, 1, EMPTY_FILE)]
+    if root.tag not in _SCALAR_TAGS | {f"{_CORE}seq", f"{_CORE}map"}:
+        _Builder(document, problems).bad_tag(root, ())
+        return None, problems
     if not isinstance(root, yaml.MappingNode):
         problems.append(Problem(path, root.start_mark.line + 1, root.start_mark.column + 1,
                                 "the top level must be a mapping of keys to values, like "
@@ -255,6 +363,8 @@ class _Builder:
                             f"the limit is {MAX_STRING:,}")
         kind = node.tag[len(_CORE):]
         if kind == "str":
+            if not node.style and _YAML12_NUMBER.fullmatch(node.value):
+                self.document.retyped[location] = node.value  # text here, a number elsewhere
             return node.value
         if kind == "null":
             return None
@@ -268,6 +378,7 @@ class _Builder:
 
     def bad_tag(self, node: yaml.Node, location: Location):
         tag = node.tag.replace(_CORE, "!!")
+        self.document.refused.add(location)
         self.problems.append(self.document.problem(
             location, f"the tag '{tag}' is not allowed; profiles use plain text, numbers "
                       f"and lists only: remove the tag"))

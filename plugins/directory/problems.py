@@ -9,6 +9,7 @@ to fix what is wrong.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,21 @@ class Problem:
     col: int
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote what contributors wrote: a newline or a terminal escape sequence in a
+        # value must not break the one-line form, forge another problem or colour a CI log.
+        object.__setattr__(self, "message", one_line(self.message))
+
     def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}:{self.col}: error: {self.message}"
+        return f"{one_line(display_path(self.path))}:{self.line}:{self.col}: error: {self.message}"
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Control characters written as escapes: 'a\\nb' for a newline, '\\x1b' for ESC."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: Path) -> str:

@@ -25,7 +25,7 @@ def redirect_output(pelican) -> None:
     staging = _sibling(output, STAGING_PREFIX)
     staging.mkdir()
     # A build that stops never reaches publish_output; its staging folder must not outlive it
-    # (`pelican` exits through sys.exit; build_site also calls discard_staging at once).
+    # (`pelican` exits through sys.exit; build_site also calls discard_output at once).
     atexit.register(shutil.rmtree, staging, ignore_errors=True)
     pelican.final_output_path = str(output)
     pelican.output_path = str(staging)
@@ -45,11 +45,18 @@ def publish_output(pelican) -> None:
     pelican.settings["OUTPUT_PATH"] = str(output)
 
 
-def discard_staging(pelican) -> None:
-    """A build that stopped: remove its staging folder; the output was never touched."""
+def discard_output(pelican) -> None:
+    """After a failed build: remove the staging folder, leaving the previous output as it was.
+    (A build killed outright cannot do this; the next build clears what it left.)"""
     final = getattr(pelican, "final_output_path", None)
-    if final is not None and Path(pelican.output_path) != Path(final):
-        shutil.rmtree(pelican.output_path, ignore_errors=True)
+    if final is None:  # failed before the staging folder was made
+        return
+    output, staging = Path(final), Path(pelican.output_path)
+    if staging != output and staging.name.startswith(f".{output.name}{STAGING_PREFIX}"):
+        shutil.rmtree(staging, ignore_errors=True)
+    previous = _sibling(output, PREVIOUS_PREFIX)
+    if previous.exists() and not output.exists():  # failed between the two renames
+        previous.rename(output)
 
 
 def _remove_leftovers(output: Path) -> None:

@@ -83,7 +83,7 @@ def validate(documents: list[Document], content: Path) -> tuple[list[Profile], l
             continue
         found = check_document(document, Path(content))
         problems.extend(found)
-        if not found:
+        if not found and not document.refused:
             profiles.append(make_profile(document))
     existing = {(document.kind, document.slug) for document in documents}
     problems.extend(check_references(documents, existing))
@@ -96,10 +96,20 @@ def check_document(document: Document, content: Path) -> list[Problem]:
     problems = [
         problem
         for error in validator.iter_errors(document.data)
+        if tuple(error.absolute_path) not in document.refused  # loading has said why
         for problem in explain(error, document, validator.schema)
     ]
     data = document.data
-    if not problems and data.get("logo"):
+    located = {(problem.line, problem.col) for problem in problems}
+    for location, literal in document.retyped.items():
+        if isinstance(value_at(data, location), str) and document.mark(location) not in located:
+            field = ".".join(str(part) for part in location)
+            problems.append(document.problem(location, f"{field}: YAML 1.2 and most tools read "
+                                             f"{literal} as a number, but text is expected; put it "
+                                             f"in quotes: \"{literal}\""))
+    if problems or document.refused:  # refused values are placeholders: check no further
+        return sorted(problems)
+    if data.get("logo"):
         images = (content / IMAGES_FOLDER).resolve()
         image = content / data["logo"]
         if (image.is_symlink() or not image.is_file()
@@ -118,6 +128,16 @@ def check_document(document: Document, content: Path) -> list[Problem]:
                 problems.append(document.problem(("sectors", index), f"sector '{sector}' has no "
                                                  f"letters or digits; write a name such as 'Clean Energy'"))
     return sorted(problems)
+
+
+def value_at(data, location: tuple):
+    """The value at a location of a document's data, or None when there is none."""
+    for part in location:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 # Names of JSON types as a contributor would say them.

@@ -87,9 +87,11 @@ def whoosh_schema() -> whoosh_fields.Schema:
     )
 
 
-class MemoryStorage(RamStorage):
-    """Whoosh's RamStorage still puts the writer's scratch files in /tmp/MAIN.tmp, a path that
-    two builds running at once share and delete under each other; keep those in memory too."""
+class PrivateRamStorage(RamStorage):
+    """Whoosh's RamStorage keeps the index in memory but writes its temporary files to
+    <tmp>/MAIN.tmp, a folder every build on the machine shares: when one build finishes it
+    empties that folder and another, mid-write, fails with FileNotFoundError. Here the
+    temporary files stay in memory too (an index of profiles is a few megabytes at most)."""
 
     def temp_storage(self, name=None):
         return RamStorage()
@@ -97,7 +99,7 @@ class MemoryStorage(RamStorage):
 
 def build_whoosh_index(directory: Directory):
     """An in-memory Whoosh index of every profile; document numbers follow directory order."""
-    index = MemoryStorage().create_index(whoosh_schema())
+    index = PrivateRamStorage().create_index(whoosh_schema())
     writer = index.writer()
     for profile in directory.profiles:
         writer.add_document(
