@@ -192,7 +192,7 @@ CASES: list[Case] = [
          [("startups/nesting-block-50.yaml", 12, 17, TOO_DEEP)]),
     # Tags: Python-specific or unknown; none of them constructs anything.
     Case("python-apply-value", {"startups/python-apply-value.yaml":
-                                f'name: !!python/object/apply:os.system ["touch {{marker}}"]\nsummary: x\ncity: LA\n'},
+                                'name: !!python/object/apply:os.system ["touch {marker}"]\nsummary: x\ncity: LA\n'},
          [("startups/python-apply-value.yaml", 1, 7, ("the tag '!!python/object/apply:os.system'",) + TAG)]),
     Case("python-apply-top-level", {"startups/python-apply-top-level.yaml":
                                     '!!python/object/apply:os.system ["touch {marker}"]\n'},

@@ -18,7 +18,7 @@ from .history import first_added
 from .markup import render_markdown
 from .pipeline import read_directory
 from .problems import BuildFailed
-from .relations import Directory, Facet
+from .relations import Directory
 from .validation import KINDS, Profile
 
 KIND_LABELS = {"startup": ("Startup", "Startups"), "program": ("Program", "Programs"),
