@@ -69,7 +69,8 @@ def titles(page) -> list[str]:
 def settle(page, expected_status: str | None = None) -> None:
     """Wait until the status line reports a finished search."""
     wait_until(page, "(s) => { const t = document.getElementById('search-status').textContent;"
-                     " return s ? t.includes(s) : /result|profile|Type to search/.test(t); }",
+                     " return !document.getElementById('search-results').hasAttribute('aria-busy')"
+                     " && (s ? t.includes(s) : /result|profile|Type to search/.test(t)); }",
                expected_status)
 
 

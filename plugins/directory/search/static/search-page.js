@@ -122,9 +122,7 @@ function announce(message) {
   if (status.textContent !== message) status.textContent = message;
 }
 
-async function renderHits(outcome, typed) {
-  const page = outcome.hits.slice(0, shown);
-  const described = await engine.describe(page.map((hit) => hit.doc));
+function renderHits(outcome, described, typed) {
   results.replaceChildren(...described.map((doc) => element("li", { className: "result" },
     element("a", { href: new URL(doc.url, siteRoot).href, className: "result-title", textContent: doc.name }),
     element("p", { className: "card-meta" },
@@ -141,6 +139,7 @@ async function renderHits(outcome, typed) {
 
 async function run() {
   const mine = ++sequence;
+  results.setAttribute("aria-busy", "true");
   const text = input.value;
   const typed = engine.parse(text).length > 0;
   const filtering = GROUPS.some(({ key }) => filters[key].size);
@@ -152,12 +151,16 @@ async function run() {
   if (outcome.counts) renderFilters(outcome.counts);
   notice.hidden = !outcome.fallback;
   notice.textContent = outcome.fallback ? "No profile matches every word; showing profiles that match some of them." : "";
-  if (typed || filtering) await renderHits(outcome, typed);
-  else {
+  if (typed || filtering) {
+    const described = await engine.describe(outcome.hits.slice(0, shown).map((hit) => hit.doc));
+    if (mine !== sequence) return;
+    renderHits(outcome, described, typed);
+  } else {
     results.replaceChildren();
     more.hidden = true;
     announce(`Type to search ${engine.manifest.docCount} profiles, or pick a filter.`);
   }
+  results.removeAttribute("aria-busy");
   if (!outcome.counts) {
     // Results are on screen; now fetch what the filter counts need.
     await engine.facets();
