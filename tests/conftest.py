@@ -132,7 +132,7 @@ def page(browser):
     context.close()
 
 
-class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
     # ES modules are only loaded when served with a JavaScript MIME type.
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -145,8 +145,10 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _serve(directory):
-    handler = functools.partial(_StaticHandler, directory=str(directory))
+def serve(directory, handler_class=None, **handler_options):
+    """Serve ``directory`` on a free 127.0.0.1 port while the block runs; yields the base URL."""
+    handler = functools.partial(handler_class or StaticHandler, directory=str(directory),
+                                **handler_options)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -163,4 +165,4 @@ def serve_directory():
     """Call with a directory to serve it over http on a free 127.0.0.1 port;
     returns the base URL (no trailing slash).  Servers stop after the test."""
     with contextlib.ExitStack() as stack:
-        yield lambda directory: stack.enter_context(_serve(directory))
+        yield lambda directory: stack.enter_context(serve(directory))

@@ -4,15 +4,12 @@ single violation, console error or page error. A negative control proves the wat
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import runpy
-import threading
 from pathlib import Path
 
 import pytest
 
+from conftest import StaticHandler, serve
 from hostile_support import SETTINGS, Elements, html_files, wait_until
 
 from directory.building import build_site  # noqa: E402
@@ -59,12 +56,9 @@ def read_headers_file(text: str) -> dict[str, str]:
     return headers
 
 
-class HeaderHandler(http.server.SimpleHTTPRequestHandler):
+class HeaderHandler(StaticHandler):
     """A static host that reads _headers, as Netlify or Cloudflare Pages do, and serves
     404.html for missing paths."""
-
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".mjs": "text/javascript"}
 
     def __init__(self, *args, extra_headers: dict, **kwargs):
         self.extra_headers = extra_headers
@@ -87,22 +81,9 @@ class HeaderHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def log_message(self, format, *args):
-        pass
 
-
-@contextlib.contextmanager
 def serve_with_headers(folder: Path, headers: dict[str, str]):
-    handler = functools.partial(HeaderHandler, directory=str(folder), extra_headers=headers)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return serve(folder, HeaderHandler, extra_headers=headers)
 
 
 @pytest.fixture(scope="module")
