@@ -257,14 +257,14 @@ export class SearchEngine {
     return true;
   }
 
-  // Ranked hits for a query and filters, with live facet counts (null when options.counts is
-  // false and no filter needs the facets yet).
+  // Ranked hits for a query and filters, and, with options.counts, live facet counts (else
+  // null): counts need facets.json, which a query without filters can do without.
   //   filters: { types: Set of kinds, sectors: Set of slugs, cities: Set of slugs }
   async search(text, filters, options = {}) {
     const queries = this.parse(text, options);
     const filtering = filters.types.size + filters.sectors.size + filters.cities.size > 0;
     const [facets, words] = await Promise.all([
-      options.counts !== false || filtering ? this.facets() : null,
+      options.counts || filtering ? this.facets() : null,
       Promise.all(queries.map((query) => this.scoreWord(query))),
     ]);
     let candidates;

@@ -164,7 +164,7 @@ async function run() {
   if (!outcome.counts) {
     // Results are on screen; now fetch what the filter counts need.
     await engine.facets();
-    const withCounts = await engine.search(text, filters);
+    const withCounts = await engine.search(text, filters, { counts: true });
     if (mine === sequence) renderFilters(withCounts.counts);
   }
 }
