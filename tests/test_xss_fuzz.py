@@ -17,7 +17,7 @@ from hostile_support import SETTINGS, copy_content, html_files, wait_until
 
 from directory.building import build_site  # noqa: E402
 from directory.pipeline import read_directory  # noqa: E402
-from directory.relations import slugify  # noqa: E402
+from directory.slugs import slugify  # noqa: E402
 
 # From the OWASP XSS Filter Evasion Cheat Sheet and PortSwigger's XSS cheat sheet (typed in),
 # plus Markdown and template-injection forms. Every one either calls alert(1) or sets

@@ -23,12 +23,12 @@ import yaml
 
 from .images import image_problems
 from .problems import Problem
+from .slugs import SLUG, slugify
 
 SafeParser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KIND_FOLDERS = {"startups": "startup", "programs": "program", "mentors": "mentor"}
 IMAGES_FOLDER = "images"
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 EMPTY_FILE = "the file is empty; a profile needs at least 'name:' and 'summary:'"
 
@@ -141,8 +141,6 @@ def _profile_files(content: Path, problems: list[Problem]):
 
 
 def suggest_slug(text: str) -> str:
-    from .relations import slugify  # the facet rule is the natural suggestion
-
     return slugify(text) or "my-profile"
 
 

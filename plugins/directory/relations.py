@@ -7,19 +7,13 @@ grouped by kind; facets (sectors and cities) are the other way profiles relate.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from unidecode import unidecode
 
+from .slugs import slugify
 from .validation import KINDS, Profile
-
-
-def slugify(text: str) -> str:
-    """'Urban Tech' -> 'urban-tech', 'San José' -> 'san-jose': ASCII, lower case, runs of other
-    characters folded into one '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
 
 
 def sort_key(text: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from referencing import Registry, Resource
 
 from .loading import IMAGES_FOLDER, Document
 from .problems import Problem, display_path
+from .slugs import slugify
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 KINDS = ("startup", "program", "mentor")
@@ -116,9 +117,7 @@ def check_document(document: Document, content: Path) -> list[Problem]:
                 or not image.resolve().is_relative_to(images)):
             problems.append(document.problem(("logo",), f"no image at content/{data['logo']}; add "
                                              f"the file under content/{IMAGES_FOLDER}/ or fix the path"))
-    if not problems:
-        from .relations import slugify  # facet pages need a slug for every sector and city
-
+    if not problems:  # facet pages need a slug for every sector and city
         for key in ("city", "region"):
             if data.get(key) is not None and not slugify(data[key]):
                 problems.append(document.problem((key,), f"{key} '{data[key]}' has no letters or "

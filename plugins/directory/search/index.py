@@ -35,7 +35,8 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.scoring import BM25F
 
 from ..markup import render_markdown
-from ..relations import Directory, slugify
+from ..relations import Directory
+from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer
 

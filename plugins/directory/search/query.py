@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from whoosh import query as q
 
-from ..relations import slugify
+from ..slugs import slugify
 from .analyzer import analyze
 from .index import BOOSTS, TEXT_FIELDS, weighting
 
