@@ -122,19 +122,36 @@ function announce(message) {
   if (status.textContent !== message) status.textContent = message;
 }
 
-function renderHits(outcome, described, typed) {
-  results.replaceChildren(...described.map((doc) => element("li", { className: "result" },
+function resultItem(doc, terms) {
+  return element("li", { className: "result" },
     element("a", { href: new URL(doc.url, siteRoot).href, className: "result-title", textContent: doc.name }),
     element("p", { className: "card-meta" },
       element("span", { className: `badge badge-${doc.kind}`, textContent: KIND_LABELS[doc.kind] ?? doc.kind }),
       doc.city ? element("span", { className: "card-city", textContent: ` ${doc.city}` }) : ""),
-    element("p", { className: "card-summary" }, highlight(doc.summary, outcome.terms)))));
+    element("p", { className: "card-summary" }, highlight(doc.summary, terms)));
+}
+
+// Results appear in rank order as their data arrives (each result's data is one small file
+// shared with its neighbours), as Pagefind's UI does: the first is on screen while the tenth
+// may still be on its way. Returns false when a newer search has taken over.
+async function renderHits(outcome, typed, mine) {
+  const pending = outcome.hits.slice(0, shown).map((hit) => engine.describe([hit.doc]));
+  const items = [];
+  for (const described of pending) {
+    const [doc] = await described;
+    if (mine !== sequence) return false;
+    items.push(resultItem(doc, outcome.terms));
+    if (items.length === 1) results.replaceChildren(items[0]);
+    else results.append(items.at(-1));
+  }
+  if (!items.length) results.replaceChildren();
   more.hidden = outcome.hits.length <= shown;
   const total = outcome.hits.length;
   const noun = total === 1 ? "result" : "results";
   announce(typed
     ? `${total} ${noun} for “${input.value.trim()}”`
     : `${total} ${total === 1 ? "profile" : "profiles"} match the filters`);
+  return true;
 }
 
 async function run() {
@@ -152,9 +169,7 @@ async function run() {
   notice.hidden = !outcome.fallback;
   notice.textContent = outcome.fallback ? "No profile matches every word; showing profiles that match some of them." : "";
   if (typed || filtering) {
-    const described = await engine.describe(outcome.hits.slice(0, shown).map((hit) => hit.doc));
-    if (mine !== sequence) return;
-    renderHits(outcome, described, typed);
+    if (!(await renderHits(outcome, typed, mine))) return;
   } else {
     results.replaceChildren();
     more.hidden = true;
