@@ -49,7 +49,8 @@ LOAD_CONTENT_CACHE = False
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True,
                      "extensions": []}
 
-# The site loads nothing from elsewhere and runs no inline code; see also theme/static/_headers.
+# The site loads nothing from elsewhere and runs no inline code. Pages carry the policy in a
+# <meta> element; plugins/directory/pages.py also writes it to output/_headers.
 # frame-ancestors is left out of the <meta> copy: browsers ignore it there.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; object-src 'none'; base-uri 'self'; "

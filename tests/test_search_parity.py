@@ -74,7 +74,9 @@ def parity_queries(directory) -> list[str]:
                  if analyze(w)]
         single += terms
         pairs += [f"{a} {b}" for a, b in zip(terms[::3], terms[1::3])]
-    return sorted(set(single)) + sorted(set(pairs))[:150]
+    # Repeated stems count once; stop words are dropped on both sides.
+    extra = ["solar solarize energy", "the water of the city", "permits permitting potholes"]
+    return sorted(set(single)) + sorted(set(pairs))[:150] + extra
 
 
 def test_ranking_parity(page, serve_directory, sample_site):
@@ -125,3 +127,50 @@ def test_search_cli_prints_ranked_results():
     assert all("program/" in line for line in lines)
     scores = [float(line.split()[1]) for line in lines]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_filtered_ranking_and_fallback_agree_with_whoosh(page, serve_directory, sample_site):
+    """Filters apply before the any-word fallback is chosen, in the browser as in Whoosh."""
+    directory, _ = read_directory(ROOT / "content")
+    index = build_whoosh_index(directory)
+    ids = [f"{p.kind}/{p.slug}" for p in directory.profiles]
+    cases = [("solar energy", "fresno", None), ("water data", "long-beach", None),
+             ("potholes", None, "program"), ("city startups", "oakland", "startup")]
+    page.goto(serve_directory(sample_site) + "/search/index/manifest.json")
+    browser = page.evaluate(
+        """async (cases) => {
+            const { SearchEngine } = await import('/search/engine.js');
+            const engine = await SearchEngine.open(new URL('/search/index/', location.href));
+            const out = [];
+            for (const [q, city, type] of cases) {
+                const filters = { types: new Set(type ? [type] : []), sectors: new Set(),
+                                  cities: new Set(city ? [city] : []) };
+                const r = await engine.search(q, filters, { typing: false });
+                out.push({ fallback: r.fallback, docs: r.hits.filter((h) => h.corrections === 0).map((h) => h.doc) });
+            }
+            return out;
+        }""",
+        cases,
+    )
+    for (query, city, kind), got in zip(cases, browser):
+        expected, fallback = search(index, query, limit=None, city=city, type=kind)
+        assert got["fallback"] == fallback, query
+        assert [ids[doc] for doc in got["docs"]] == [hit.id for hit in expected], query
+
+
+def test_a_stop_word_being_typed_does_not_narrow_the_results(page, serve_directory, sample_site):
+    page.goto(serve_directory(sample_site) + "/search/index/manifest.json")
+    counts = page.evaluate(
+        """async () => {
+            const { SearchEngine } = await import('/search/engine.js');
+            const engine = await SearchEngine.open(new URL('/search/index/', location.href));
+            const none = { types: new Set(), sectors: new Set(), cities: new Set() };
+            const out = {};
+            for (const q of ['solar', 'solar with', 'solar of', 'solar yet']) {
+                const r = await engine.search(q, none);
+                out[q] = [r.hits.length, r.fallback];
+            }
+            return out;
+        }"""
+    )
+    assert counts["solar with"] == counts["solar of"] == counts["solar yet"] == counts["solar"], counts

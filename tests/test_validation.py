@@ -240,6 +240,19 @@ def test_duplicate_key_points_at_the_second_one(content, problems):
          "duplicate key 'name'", "line 1")
 
 
+def test_the_same_sector_twice_in_other_spellings(content, problems):
+    write_profile(content, "startups", "twin-sectors", """\
+        name: Twin Sectors
+        summary: Lists one sector twice.
+        city: Oakland
+        sectors:
+          - Clean Energy
+          - clean energy
+        """)
+    only(problems(), "content/startups/twin-sectors.yaml:6:5: error: ",
+         "'clean energy' is the same sector as 'Clean Energy'")
+
+
 # --- references -------------------------------------------------------------------------
 
 def test_unknown_program_points_at_the_list_item(content, problems):

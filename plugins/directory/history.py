@@ -17,15 +17,19 @@ def first_added(content: Path) -> dict[Path, int]:
     try:
         top = subprocess.run(["git", "-C", str(content), "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, check=True).stdout.strip()
+        # -z: paths exactly as they are (no quoting of non-ASCII names), NUL-separated.
         log = subprocess.run(
-            ["git", "-C", top, "log", "--diff-filter=A", "--format=%x00%ct", "--name-only",
+            ["git", "-C", top, "log", "-z", "--diff-filter=A", "--format=@%ct", "--name-only",
              "--no-renames", "--", str(content)],
             capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return {}
     added: dict[Path, int] = {}
-    for entry in log.split("\x00")[1:]:
-        stamp, _, names = entry.partition("\n")
-        for name in names.split():
-            added[Path(top, name)] = int(stamp)  # newest first: the oldest 'A' wins
+    stamp = 0
+    for field in log.split("\x00"):
+        field = field.strip("\n")
+        if field.startswith("@") and field[1:].isdigit():
+            stamp = int(field[1:])
+        elif field:
+            added[Path(top, field)] = stamp  # newest first: the oldest 'A' wins
     return added

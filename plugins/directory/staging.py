@@ -61,10 +61,25 @@ def discard_output(pelican) -> None:
 
 def _remove_leftovers(output: Path) -> None:
     """Clear what an interrupted build left: stale staging folders, and, had it died between
-    the two renames of publish_output, put the previous output back."""
+    the two renames of publish_output, put the previous output back. Folders of a build that
+    is still running (its process is alive) are left alone."""
     for prefix in (STAGING_PREFIX, PREVIOUS_PREFIX):
         for leftover in sorted(output.parent.glob(f".{output.name}{prefix}*")):
+            if _still_running(leftover.name.rpartition("-")[2]):
+                continue
             if prefix == PREVIOUS_PREFIX and not output.exists():
                 leftover.rename(output)
             else:
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _still_running(pid: str) -> bool:
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, someone else's
+    return True

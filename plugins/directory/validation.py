@@ -122,10 +122,16 @@ def check_document(document: Document, content: Path) -> list[Problem]:
             if data.get(key) is not None and not slugify(data[key]):
                 problems.append(document.problem((key,), f"{key} '{data[key]}' has no letters or "
                                                  f"digits; write the place's name"))
+        seen: dict[str, str] = {}
         for index, sector in enumerate(data.get("sectors", [])):
-            if not slugify(sector):
+            slug = slugify(sector)
+            if not slug:
                 problems.append(document.problem(("sectors", index), f"sector '{sector}' has no "
                                                  f"letters or digits; write a name such as 'Clean Energy'"))
+            elif slug in seen:
+                problems.append(document.problem(("sectors", index), f"sector '{sector}' is the same "
+                                                 f"sector as '{seen[slug]}'; remove one of them"))
+            seen.setdefault(slug, sector)
     return sorted(problems)
 
 
@@ -294,21 +300,24 @@ def identity_name(name: str) -> str:
 
 
 def identity_website(url: str) -> str:
-    """A website reduced to its page: scheme, 'www.' and a trailing slash do not count."""
+    """A website reduced to its page: scheme, 'www.', a trailing slash and a fragment do not
+    count; the query does (?id=1 and ?id=2 are different pages)."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
-    return host + (parts.path.rstrip("/") or "")
+    return host + (parts.path.rstrip("/") or "") + (f"?{parts.query}" if parts.query else "")
 
 
 def check_duplicates(profiles: list[Profile], documents: dict) -> list[Problem]:
     problems = []
-    seen: dict[tuple[str, str], Profile] = {}
+    seen: dict[tuple[str, str, str], Profile] = {}
     for profile in sorted(profiles, key=lambda p: str(p.source)):
         identities = [("name", identity_name(profile.name))]
         if profile.website:
             identities.append(("website", identity_website(profile.website)))
-        for field, identity in identities:
-            first = seen.setdefault((field, identity), profile)
+        # A mentor may well link to the page of the program she runs: compare within a kind.
+        identities = [(field, profile.kind, identity) for field, identity in identities]
+        for field, kind, identity in identities:
+            first = seen.setdefault((field, kind, identity), profile)
             if first is profile:
                 continue
             line = documents[first.source].mark((field,))[0]

@@ -257,5 +257,4 @@ class SearchIndexGenerator(Generator):
         writer.write_file("search/index.html", self.get_template("search"), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
                           kinds=[(kind, f"{kind}s/") for kind in KINDS],
-                          index_version=client.files["manifest.json"]["hash"],
-                          sectors=directory.sectors, cities=directory.cities)
+                          index_version=client.files["manifest.json"]["hash"])

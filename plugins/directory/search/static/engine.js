@@ -14,6 +14,8 @@ const FUZZY = 2;
 // Prefix completions and corrections count for less than the word itself.
 const CLASS_WEIGHT = [1, 0.8, 0.5];
 // Below this many profiles matched exactly or by prefix, a word's typo corrections are added.
+// (One typo anywhere is always found; a second one only where the near/ keys allow, that is
+// not when both fall in the first three letters.)
 export const CORRECT_BELOW = 10;
 
 const codePoints = (text) => Array.from(text);
@@ -70,8 +72,8 @@ function nearKeys(word) {
 }
 
 export class SearchEngine {
-  // indexUrl: the folder of the index; manifestUrl: its manifest, versioned by the page that
-  // preloads it (?v=...) so that a page and the index it was built with always go together.
+  // indexUrl: the folder of the index; manifestUrl: its manifest, which the search page
+  // preloads with ?v=<hash>, so that a page and the index built with it go together.
   static async open(indexUrl, manifestUrl = new URL("manifest.json", indexUrl)) {
     return new SearchEngine(indexUrl, await fetchJSON(manifestUrl));
   }
@@ -91,7 +93,11 @@ export class SearchEngine {
   file(name) {
     if (!this.cache.has(name)) {
       const url = new URL(`${name}?v=${this.manifest.hash}`, this.base);
-      this.cache.set(name, fetchJSON(url));
+      // A failed download is forgotten, so that the next search tries again.
+      this.cache.set(name, fetchJSON(url).catch((error) => {
+        this.cache.delete(name);
+        throw error;
+      }));
     }
     return this.cache.get(name);
   }
@@ -141,13 +147,18 @@ export class SearchEngine {
         sectors.forEach((docs, sector) => docs.forEach((doc) => docSectors[doc].push(sector)));
         this.facetsLoaded = true;
         return { docCity, docSectors };
+      }).catch((error) => {
+        this.decodedFacets = null;
+        throw error;
       });
     }
     return this.decodedFacets;
   }
 
-  // The words of a query. While the user types (no trailing space), the last word is also a
-  // prefix; a stop word or a short word is then still worth completing.
+  // The words of a query, one per stem (as Whoosh's query has one term per stem). While the
+  // user types (no trailing space), the last word is also a prefix; a stop word being typed is
+  // still worth completing ("wat" -> "water"), but optional: "solar with" must not narrow
+  // "solar" to profiles that have a word starting with "with".
   parse(text, { typing = true } = {}) {
     const words = this.analyzer.words(text);
     const open = typing && words.length > 0 && !/\s$/u.test(text);
@@ -156,9 +167,11 @@ export class SearchEngine {
     words.forEach((word, index) => {
       const prefix = open && index === words.length - 1;
       const kept = this.analyzer.keep(word);
-      if ((!kept && !(prefix && codePoints(word).length >= 2)) || seen.has(word)) return;
-      seen.add(word);
-      parsed.push({ word, stem: kept ? this.analyzer.stem(word) : null, prefix });
+      const stem = kept ? this.analyzer.stem(word) : null;
+      const key = prefix ? `prefix:${word}` : stem;
+      if ((!kept && !(prefix && codePoints(word).length >= 2)) || seen.has(key)) return;
+      seen.add(key);
+      parsed.push({ word, stem, prefix, optional: !kept });
     });
     return parsed;
   }
@@ -237,7 +250,7 @@ export class SearchEngine {
     }));
     const matched = await this.directMatches(query);
     await add(matched);
-    if (perDoc.size < CORRECT_BELOW) {
+    if (query.stem && perDoc.size < CORRECT_BELOW) {
       const corrected = await this.corrections(query, matched);
       await add(corrected);
       for (const [term, how] of corrected) matched.set(term, how);
@@ -267,34 +280,36 @@ export class SearchEngine {
       options.counts || filtering ? this.facets() : null,
       Promise.all(queries.map((query) => this.scoreWord(query))),
     ]);
-    let candidates;
-    let fallback = false;
     const terms = new Set(words.flatMap((w) => w.terms));
-    if (!queries.length) {
-      candidates = Array.from({ length: this.manifest.docCount }, (_, doc) => ({ doc, score: 0, corrections: 0, matched: 0 }));
-    } else {
-      const combine = (requireAll) => {
-        const totals = new Map();
-        for (const { perDoc } of words) {
-          for (const [doc, { how, score }] of perDoc) {
-            const total = totals.get(doc) ?? { doc, score: 0, corrections: 0, matched: 0 };
-            total.score += score;
-            total.matched += 1;
-            if (how === FUZZY) total.corrections += 1;
-            totals.set(doc, total);
-          }
+    const required = queries.filter((query) => !query.optional).length;
+    // Every profile matching some word, with its total score and how it matched.
+    const matching = () => {
+      const totals = new Map();
+      words.forEach(({ perDoc }, index) => {
+        for (const [doc, { how, score }] of perDoc) {
+          const total = totals.get(doc) ?? { doc, score: 0, corrections: 0, matched: 0, required: 0 };
+          total.score += score;
+          total.matched += 1;
+          if (!queries[index].optional) total.required += 1;
+          if (how === FUZZY) total.corrections += 1;
+          totals.set(doc, total);
         }
-        const all = [...totals.values()];
-        return requireAll ? all.filter((t) => t.matched === words.length) : all;
-      };
-      candidates = combine(true);
-      if (!candidates.length && words.length > 1) {
-        candidates = combine(false);
-        fallback = candidates.length > 0;
-      }
+      });
+      return [...totals.values()];
+    };
+    const everyDoc = () => Array.from({ length: this.manifest.docCount },
+      (_, doc) => ({ doc, score: 0, corrections: 0, matched: 0, required: 0 }));
+    const passing = (candidates) => (filtering ? candidates.filter((hit) => this.passes(hit.doc, filters, facets)) : candidates);
+    // All words must match, within the filters; failing that, any word will do (as query.py).
+    let candidates = queries.length ? matching().filter((t) => t.required === required) : everyDoc();
+    let hits = passing(candidates);
+    let fallback = false;
+    if (!hits.length && required > 1) {
+      candidates = matching();
+      hits = passing(candidates);
+      fallback = hits.length > 0;
     }
     const counts = facets && this.count(candidates, filters, facets);
-    const hits = filtering ? candidates.filter((hit) => this.passes(hit.doc, filters, facets)) : candidates;
     hits.sort((x, y) => y.matched - x.matched || x.corrections - y.corrections || y.score - x.score || x.doc - y.doc);
     return { hits, fallback, counts, terms, words: queries.map((q) => q.word) };
   }

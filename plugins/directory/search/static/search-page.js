@@ -81,6 +81,9 @@ function highlight(text, terms) {
 }
 
 function renderFilters(counts) {
+  // Redrawing replaces the checkboxes: keep the keyboard focus on the one that had it.
+  const focused = filterBox.contains(document.activeElement) && document.activeElement.matches("input")
+    ? `input[name="${document.activeElement.name}"][value="${CSS.escape(document.activeElement.value)}"]` : null;
   const { sectors, cities, kinds } = engine.manifest;
   const options = {
     types: kinds.map((kind) => [kind, KIND_LABELS[kind] ?? kind]),
@@ -115,6 +118,7 @@ function renderFilters(counts) {
     }
     return fieldset;
   }));
+  if (focused) filterBox.querySelector(focused)?.focus();
 }
 
 // The status line is a live region: change it only when the news changes.
@@ -157,6 +161,17 @@ async function renderHits(outcome, typed, mine) {
 async function run() {
   const mine = ++sequence;
   results.setAttribute("aria-busy", "true");
+  try {
+    await search(mine);
+  } catch (error) {
+    if (mine === sequence) announce("Search could not load part of its index; try again, or browse below.");
+    throw error;
+  } finally {
+    if (mine === sequence) results.removeAttribute("aria-busy");
+  }
+}
+
+async function search(mine) {
   const text = input.value;
   const typed = engine.parse(text).length > 0;
   const filtering = GROUPS.some(({ key }) => filters[key].size);
@@ -175,12 +190,11 @@ async function run() {
     more.hidden = true;
     announce(`Type to search ${engine.manifest.docCount} profiles, or pick a filter.`);
   }
-  results.removeAttribute("aria-busy");
   if (!outcome.counts) {
-    // Results are on screen; now fetch what the filter counts need.
-    await engine.facets();
-    const withCounts = await engine.search(text, filters, { counts: true });
-    if (mine === sequence) renderFilters(withCounts.counts);
+    // Results are on screen; now fetch what the filter counts need. No filter is on, so the
+    // hits are exactly the profiles to count.
+    const facets = await engine.facets();
+    if (mine === sequence) renderFilters(engine.count(outcome.hits, filters, facets));
   }
 }
 
