@@ -8,6 +8,7 @@ has its h1 (the name) and h2 sections, so a contributor's '#' becomes an h3 inst
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -35,6 +36,8 @@ class DemoteHeadingsExtension(Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
 
 
+# Each description is rendered for its page and again, as plain text, for the search index.
+@lru_cache(maxsize=None)
 def render_markdown(text: str) -> Markup:
     html = markdown.markdown(text or "", extensions=[DemoteHeadingsExtension()], output_format="html")
     clean = nh3.clean(

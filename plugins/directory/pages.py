@@ -86,9 +86,9 @@ def card(directory: Directory, profile: Profile) -> Card:
     )
 
 
-def profile_page(directory: Directory, profile: Profile) -> ProfilePage:
+def profile_page(directory: Directory, this: Card) -> ProfilePage:
+    profile = this.profile
     facts: list[Fact] = []
-    this = card(directory, profile)
 
     def text(label: str, value, suffix: str = "") -> None:
         if value is not None:
@@ -157,7 +157,7 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
         }))
     for profile in directory.profiles:
         pages.append(Page(f"{profile.url}index.html", "profile",
-                          {"page": profile_page(directory, profile),
+                          {"page": profile_page(directory, cards[profile.key]),
                            "section": f"{profile.kind}s/"}))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]

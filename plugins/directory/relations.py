@@ -48,13 +48,16 @@ class Directory:
         counts = Counter(profile.kind for profile in self.profiles)
         return {kind: counts[kind] for kind in KINDS}
 
+    def __post_init__(self) -> None:
+        # Looked up once per profile page and card: index the facets once.
+        self._sector_by_slug = {facet.slug: facet for facet in self.sectors}
+        self._city_by_slug = {facet.slug: facet for facet in self.cities}
+
     def sector_facets(self, profile: Profile) -> list[Facet]:
-        by_slug = {facet.slug: facet for facet in self.sectors}
-        return [by_slug[slugify(sector)] for sector in profile.sectors]
+        return [self._sector_by_slug[slugify(sector)] for sector in profile.sectors]
 
     def city_facet(self, profile: Profile) -> Facet | None:
-        by_slug = {facet.slug: facet for facet in self.cities}
-        return by_slug.get(slugify(profile.city)) if profile.city else None
+        return self._city_by_slug.get(slugify(profile.city)) if profile.city else None
 
 
 def relate(profiles: list[Profile]) -> Directory:
