@@ -178,7 +178,8 @@ AUDIT = """() => {
          'marquee', 'details', 'textarea', 'select', 'style', 'noscript'].includes(tag)
         && !(tag === 'form' && el.getAttribute('role') === 'search')
         && !(tag === 'input' && el.closest('form[role=search], #search-filters'))
-        && !(tag === 'details' && el.id === 'search-filters-panel')) found.push(tag);
+        && !(tag === 'details' && el.id === 'search-filters-panel')
+        && !(tag === 'svg' && el.matches('header a.brand > svg.brand-mark'))) found.push(tag);
     if (tag === 'script' && !themeScript(el)) found.push('script');
     if (tag === 'img' && !el.classList.contains('logo')) found.push(`img ${el.getAttribute('src')}`);
     if (tag === 'meta' && el.httpEquiv && el.httpEquiv.toLowerCase() !== 'content-security-policy') found.push('meta refresh');

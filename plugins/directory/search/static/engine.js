@@ -11,6 +11,7 @@ import { Analyzer } from "./analyzer.js";
 const EXACT = 0;
 const PREFIX = 1;
 const FUZZY = 2;
+const NONE = 3;
 // Prefix completions and corrections count for less than the word itself.
 const CLASS_WEIGHT = [1, 0.8, 0.5];
 // Below this many profiles matched exactly or by prefix, a word's typo corrections are added.
@@ -86,6 +87,7 @@ export class SearchEngine {
     this.nearKeys = new Set(manifest.nearKeys);
     this.longestKey = Math.max(...manifest.keys.map((key) => codePoints(key).length));
     this.cache = new Map();
+    this.loaded = new Map(); // shard key -> its terms, once arrived
     this.kindStarts = [0];
     for (const count of manifest.kindCounts) this.kindStarts.push(this.kindStarts.at(-1) + count);
   }
@@ -113,7 +115,11 @@ export class SearchEngine {
   }
 
   shard(key) {
-    return key === null ? Promise.resolve({}) : this.file(`terms/${key}.json`);
+    if (key === null) return Promise.resolve({});
+    return this.file(`terms/${key}.json`).then((terms) => {
+      this.loaded.set(key, terms);
+      return terms;
+    });
   }
 
   // The shards a prefix's completions live in: its own, and every longer key it begins.
@@ -215,12 +221,15 @@ export class SearchEngine {
     return found;
   }
 
-  // BM25F as whoosh.scoring.BM25F computes it, summed over fields with their boosts.
-  async scoreTerm(term) {
-    const shard = await this.shard(this.shardKeyOf(term));
+  // BM25F as whoosh.scoring.BM25F computes it, summed over fields with their boosts. The
+  // term's shard must be loaded (see loadedShard). Scores go into typed arrays indexed by
+  // document rather than Maps of objects: a common word matches thousands of profiles, and this
+  // runs on every keystroke.
+  scoreTerm(term, weight, how, word) {
     const { k1, b, boosts, avgLengths, docCount } = this.manifest;
-    const scores = new Map();
-    for (const [field, flat] of shard[term]) {
+    const sums = this.termScores ??= new Float64Array(docCount);
+    const docs = [];
+    for (const [field, flat] of this.loadedShard(term)[term]) {
       const frequency = flat.length / 3;
       const idf = Math.log(docCount / (frequency + 1)) + 1;
       let doc = 0;
@@ -229,33 +238,50 @@ export class SearchEngine {
         const tf = flat[i + 1];
         const length = flat[i + 2];
         const score = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + (b * length) / avgLengths[field])));
-        scores.set(doc, (scores.get(doc) ?? 0) + score * boosts[field]);
+        if (sums[doc] === 0) docs.push(doc);
+        sums[doc] += score * boosts[field];
       }
     }
-    return scores;
+    // Per document, the word keeps its best match: the better class first, then the higher score.
+    for (const doc of docs) {
+      const score = sums[doc] * weight;
+      sums[doc] = 0;
+      const before = word.how[doc];
+      if (before === NONE) word.docs.push(doc);
+      if (how < before || (how === before && score > word.score[doc])) {
+        word.how[doc] = how;
+        word.score[doc] = score;
+      }
+    }
   }
 
-  // For one query word: per document, the best way it matched and its score.
+  // A loaded shard's terms, synchronously: scoring runs once the shards it needs are in.
+  loadedShard(term) {
+    return this.loaded.get(this.shardKeyOf(term)) ?? {};
+  }
+
+  async loadShards(terms) {
+    await Promise.all([...terms].map((term) => this.shard(this.shardKeyOf(term))));
+  }
+
+  // For one query word: per document, the best way it matched (EXACT, PREFIX, FUZZY or NONE)
+  // and its score, and the documents it matched.
   async scoreWord(query) {
-    const perDoc = new Map();
-    const add = async (matched) => Promise.all([...matched].map(async ([term, how]) => {
-      const scores = await this.scoreTerm(term);
-      for (const [doc, raw] of scores) {
-        const score = raw * CLASS_WEIGHT[how];
-        const best = perDoc.get(doc);
-        if (!best || how < best.how || (how === best.how && score > best.score)) {
-          perDoc.set(doc, { how, score });
-        }
-      }
-    }));
+    const docCount = this.manifest.docCount;
+    const word = { how: new Uint8Array(docCount).fill(NONE), score: new Float64Array(docCount), docs: [] };
+    const add = (matched) => {
+      for (const [term, how] of matched) this.scoreTerm(term, CLASS_WEIGHT[how], how, word);
+    };
     const matched = await this.directMatches(query);
-    await add(matched);
-    if (query.stem && perDoc.size < CORRECT_BELOW) {
+    await this.loadShards(matched.keys());
+    add(matched);
+    if (query.stem && word.docs.length < CORRECT_BELOW) {
       const corrected = await this.corrections(query, matched);
-      await add(corrected);
+      await this.loadShards(corrected.keys());
+      add(corrected);
       for (const [term, how] of corrected) matched.set(term, how);
     }
-    return { perDoc, terms: [...matched.keys()] };
+    return { ...word, terms: [...matched.keys()] };
   }
 
   passes(doc, filters, facets, except) {
@@ -284,18 +310,22 @@ export class SearchEngine {
     const required = queries.filter((query) => !query.optional).length;
     // Every profile matching some word, with its total score and how it matched.
     const matching = () => {
-      const totals = new Map();
-      words.forEach(({ perDoc }, index) => {
-        for (const [doc, { how, score }] of perDoc) {
-          const total = totals.get(doc) ?? { doc, score: 0, corrections: 0, matched: 0, required: 0 };
-          total.score += score;
-          total.matched += 1;
-          if (!queries[index].optional) total.required += 1;
-          if (how === FUZZY) total.corrections += 1;
-          totals.set(doc, total);
+      const docCount = this.manifest.docCount;
+      const score = new Float64Array(docCount);
+      const matched = new Uint8Array(docCount);
+      const requiredMatched = new Uint8Array(docCount);
+      const corrections = new Uint8Array(docCount);
+      const docs = [];
+      words.forEach((word, index) => {
+        for (const doc of word.docs) {
+          if (matched[doc] === 0) docs.push(doc);
+          score[doc] += word.score[doc];
+          matched[doc] += 1;
+          if (!queries[index].optional) requiredMatched[doc] += 1;
+          if (word.how[doc] === FUZZY) corrections[doc] += 1;
         }
       });
-      return [...totals.values()];
+      return docs.map((doc) => ({ doc, score: score[doc], corrections: corrections[doc], matched: matched[doc], required: requiredMatched[doc] }));
     };
     const everyDoc = () => Array.from({ length: this.manifest.docCount },
       (_, doc) => ({ doc, score: 0, corrections: 0, matched: 0, required: 0 }));
