@@ -250,3 +250,20 @@ def test_empty_page_offers_filters_with_counts_to_browse(page, search, site):
     page.locator("#filter-city input[value=oakland]").check()
     settle(page, "match the filters")
     assert len(titles(page)) >= 2
+
+
+def test_a_one_word_query_draws_its_first_page_from_previews(page, search):
+    """The first results of a one-word query come with its shard (previews/), not one docs/
+    chunk per result: a round trip fewer before anything is on screen."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    search("?q=energy")
+    settle(page, "results for “energy”")
+    shown = titles(page)
+    assert len(shown) >= 5
+    assert any(path.startswith("/search/index/previews/") for path in fetched)
+    assert not [path for path in fetched if path.startswith("/search/index/docs/")], fetched
+    # Results the previews do not hold still come, from docs/.
+    page.locator("#search-input").fill("solar energy permits")
+    settle(page, "“solar energy permits”")
+    assert titles(page)

@@ -88,6 +88,7 @@ export class SearchEngine {
     this.longestKey = Math.max(...manifest.keys.map((key) => codePoints(key).length));
     this.cache = new Map();
     this.loaded = new Map(); // shard key -> its terms, once arrived
+    this.records = new Map(); // document -> [name, city, summary, url], from previews and docs
     this.kindStarts = [0];
     for (const count of manifest.kindCounts) this.kindStarts.push(this.kindStarts.at(-1) + count);
   }
@@ -128,6 +129,15 @@ export class SearchEngine {
     for (const key of this.keys) if (key.length > prefix.length && key.startsWith(prefix)) keys.add(key);
     keys.delete(null);
     return Promise.all([...keys].map((key) => this.shard(key)));
+  }
+
+  // The records of the first page of results of each term in a shard (see index.py), kept for
+  // describe(). They only save a round trip, so a failed download is not an error.
+  previews(key) {
+    if (key === null) return Promise.resolve();
+    return this.file(`previews/${key}.json`).then((rows) => {
+      for (const [doc, ...record] of rows) this.records.set(doc, record);
+    }, () => {});
   }
 
   kindOf(doc) {
@@ -302,9 +312,12 @@ export class SearchEngine {
   async search(text, filters, options = {}) {
     const queries = this.parse(text, options);
     const filtering = filters.types.size + filters.sectors.size + filters.cities.size > 0;
+    // Each word's previews come in beside its shard, for describe() to draw the first results.
+    const previewKeys = new Set(queries.map((query) => this.shardKeyOf(query.stem ?? query.word)));
     const [facets, words] = await Promise.all([
       options.counts || filtering ? this.facets() : null,
       Promise.all(queries.map((query) => this.scoreWord(query))),
+      ...[...previewKeys].map((key) => this.previews(key)),
     ]);
     const terms = new Set(words.flatMap((w) => w.terms));
     const required = queries.filter((query) => !query.optional).length;
@@ -363,12 +376,16 @@ export class SearchEngine {
     return { types, sectors, cities };
   }
 
-  // What a result shows: name, type, city, summary and URL, fetched only for shown results.
+  // What a result shows: name, type, city, summary and URL, from the previews when they hold
+  // it, else from the docs/ chunk it is in (fetched only for results on screen).
   async describe(docs) {
     const size = this.manifest.docChunk;
     return Promise.all(docs.map(async (doc) => {
-      const chunk = await this.file(`docs/${Math.floor(doc / size)}.json`);
-      const [name, city, summary, url] = chunk[doc % size];
+      if (!this.records.has(doc)) {
+        const chunk = await this.file(`docs/${Math.floor(doc / size)}.json`);
+        this.records.set(doc, chunk[doc % size]);
+      }
+      const [name, city, summary, url] = this.records.get(doc);
       return { doc, name, city, summary, url, kind: this.kindOf(doc) };
     }));
   }
