@@ -574,7 +574,8 @@ def test_no_contributor_markup_survives_anywhere(extra_site):
         assert source.count("<svg") == 1 and '<svg class="brand-mark"' in source, path
         for element in extra_site.page(path).iter():
             assert not any(name.startswith("on") for name in element.attrs), (path, element.attrs)
-            executable = element.tag == "script" and element.attrs.get("type") != "application/ld+json"
+            executable = element.tag == "script" and element.attrs.get("type") not in (
+                "application/ld+json", "application/json")  # data blocks never run
             assert not (executable and "alert" in element.text), path
             for attribute in LINK_ATTRIBUTES:
                 value = element.attrs.get(attribute) or ""
@@ -593,3 +594,15 @@ def test_facet_slugs_of_new_spellings(extra_site):
 
 def test_extra_site_links_are_sound(extra_site):
     assert check_links(extra_site) == []
+
+
+def test_the_search_pages_inline_manifest_holds_hostile_names_as_data(extra_site):
+    """The index manifest rides in the search page as JSON: a sector or city name cannot end
+    its <script> element, and it reads back exactly as written."""
+    import json
+
+    page = extra_site.page("search/index.html")
+    [manifest] = [e for e in page.iter() if e.tag == "script" and e.attrs.get("id") == "search-manifest"]
+    assert "</" not in manifest.text and "<" not in manifest.text
+    cities = [name for _, name in json.loads(manifest.text)["cities"]]
+    assert "<img src=x onerror=alert(2)>" in cities

@@ -160,13 +160,16 @@ def test_every_plain_field_is_escaped(built, relative, field):
 def assert_only_theme_markup(html: str) -> None:
     """No element or attribute that a payload could have added."""
     elements = Elements(html)
+    # The theme's brand mark is the one SVG a page may hold.
+    assert [attributes.get("class") for tag, attributes in elements.tags if tag == "svg"] == ["brand-mark"]
     for tag, attributes in elements.tags:
         assert not any(name.startswith("on") for name in attributes), (tag, attributes)
         assert "style" not in attributes, (tag, attributes)
-        assert tag not in {"iframe", "object", "embed", "svg", "math", "form", "base", "style"} or (
+        assert tag not in {"iframe", "object", "embed", "math", "form", "base", "style"} or (
             tag == "form" and attributes.get("role") == "search"), tag
     for attributes, _ in elements.scripts:
         assert attributes.get("type") == "application/ld+json" or (
+            attributes.get("type") == "application/json" and attributes.get("id") == "search-manifest") or (
             attributes.get("type") == "module" and attributes.get("src", "").endswith("search/search-page.js")), attributes
     for image in elements.of("img"):
         assert image.get("class") == "logo" and "/images/" in "/" + image["src"], image

@@ -113,3 +113,16 @@ def test_stemmer_js_matches_whoosh(page, serve_directory):
     assert not mismatches, (
         f"{len(mismatches)} of {len(words)} words stem differently; first ones:\n{report}"
     )
+
+
+def test_a_stem_begins_with_its_words_first_letter():
+    """search-page.js relies on it to skip most words of a summary when highlighting."""
+    import itertools
+
+    words = set(stdlib_words()) | set(synthetic_words()) | set(TRICKY_WORDS.split())
+    words |= {"".join(letters) for size in (2, 3, 4)
+              for letters in itertools.product("aeiouydgls", repeat=size)}
+    whoosh_stem = stemmer_for_language("english")
+    plain = [word for word in words if re.fullmatch(r"[a-z0-9]+", word)]
+    assert len(plain) > 20_000
+    assert [word for word in plain if whoosh_stem(word)[:1] != word[:1]] == []

@@ -164,7 +164,8 @@ PROVOKE = """() => {
 }"""
 AUDIT = """() => {
   const found = [];
-  const themeScript = (s) => s.type === 'application/ld+json' || /\\/search\\/search-page\\.js$/.test(s.src);
+  const themeScript = (s) => s.type === 'application/ld+json' || /\\/search\\/search-page\\.js$/.test(s.src)
+    || (s.type === 'application/json' && s.id === 'search-manifest');
   for (const el of document.querySelectorAll('*')) {
     const tag = el.tagName.toLowerCase();
     for (const attribute of el.attributes) {

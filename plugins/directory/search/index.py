@@ -8,6 +8,7 @@ Whoosh does, so its scores equal Whoosh's.
 
 Layout under output/search/index/ (all JSON, gzip-friendly):
   manifest.json      analyzer spec, fields and boosts, statistics, shard keys, facet names
+                     (the search page carries it inline; the file is for other pages and tools)
   terms/<key>.json   the postings of every term that starts with <key>; a key is two letters,
                      or more where a shard would be large, so a query fetches a few KB
   near/<key>.json    every term with <key> as its first two letters or as the first two
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nh3
+from jinja2.utils import htmlsafe_json_dumps
 from pelican.generators import Generator
 from whoosh import fields as whoosh_fields
 from whoosh.filedb.filestore import RamStorage
@@ -308,4 +310,5 @@ class SearchIndexGenerator(Generator):
         writer.write_file("search/index.html", self.get_template("search"), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
                           kinds=[(kind, f"{kind}s/") for kind in KINDS],
-                          index_version=client.files["manifest.json"]["hash"])
+                          search_manifest=htmlsafe_json_dumps(
+                              client.files["manifest.json"], dumps=dumps))

@@ -73,8 +73,8 @@ function nearKeys(word) {
 }
 
 export class SearchEngine {
-  // indexUrl: the folder of the index; manifestUrl: its manifest, which the search page
-  // preloads with ?v=<hash>, so that a page and the index built with it go together.
+  // indexUrl: the folder of the index; manifestUrl: its manifest. (The search page carries
+  // the manifest it was built with and calls the constructor directly.)
   static async open(indexUrl, manifestUrl = new URL("manifest.json", indexUrl)) {
     return new SearchEngine(indexUrl, await fetchJSON(manifestUrl));
   }

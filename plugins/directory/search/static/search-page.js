@@ -67,11 +67,19 @@ function writeURL(push) {
   if (url !== `${location.pathname}${location.search}`) history[push ? "pushState" : "replaceState"](null, "", url);
 }
 
-// The summary as text, with every word that matched the query in a <mark>.
+// The summary as text, with every word that matched the query in a <mark>. A stem always
+// begins with its word's first letter (Porter2 rewrites endings only; tests/test_stemmer_parity.py
+// checks it), so a plain lower-case word whose first letter begins no matched term is passed
+// over without being analysed: most words of a summary, on every keystroke.
+const PLAIN = /^[a-z0-9]+$/;
+
 function highlight(text, terms) {
+  const initials = new Set([...terms].map((term) => term[0]));
   const fragment = document.createDocumentFragment();
   let last = 0;
   for (const match of text.matchAll(/[\p{L}\p{N}\p{M}'\u2019\u02bc\u2018\u201b]+/gu)) {
+    const lower = match[0].toLowerCase();
+    if (PLAIN.test(lower) && !initials.has(lower[0])) continue;
     if (!engine.analyzer.analyze(match[0]).some((term) => terms.has(term))) continue;
     fragment.append(text.slice(last, match.index), element("mark", { textContent: match[0] }));
     last = match.index + match[0].length;
@@ -210,13 +218,9 @@ function moveFocus(event) {
 
 async function start() {
   status.textContent = "Loading search…";
-  try {
-    const manifest = document.getElementById("search-manifest");
-    engine = await SearchEngine.open(new URL("index/", import.meta.url), new URL(manifest.href));
-  } catch (error) {
-    status.textContent = "Search could not load. Browse the listings below instead.";
-    return;
-  }
+  // The manifest is in the page, so the first search's shard is requested at once.
+  const manifest = JSON.parse(document.getElementById("search-manifest").textContent);
+  engine = new SearchEngine(new URL("index/", import.meta.url), manifest);
   readURL();
   filterPanel.open = wide.matches || GROUPS.some(({ key }) => filters[key].size);
   wide.addEventListener("change", () => (filterPanel.open = wide.matches));
