@@ -115,6 +115,28 @@ def test_exact_matches_rank_above_corrected_ones(page, search):
     assert outcome["c"] == sorted(outcome["c"]), outcome
 
 
+def test_typo_allowance_grows_with_the_word(page, search):
+    """No typo below 4 letters, one from 4, two from 8: "tarnsprot" (9 letters, two
+    transpositions) finds "transport"; "tarnsti" (7 letters, two typos) does not find "transit"."""
+    search()
+    outcome = page.evaluate("""async () => {
+        const { SearchEngine, allowedTypos } = await import('./engine.js');
+        const engine = await SearchEngine.open(new URL('./index/', location.href));
+        const none = { types: new Set(), sectors: new Set(), cities: new Set() };
+        const terms = async (q) => [...(await engine.search(q, none, { typing: false })).terms];
+        return {
+            allowed: ['abc', 'abcd', 'abcdefg', 'abcdefgh'].map(allowedTypos),
+            twoTyposLong: await terms('tarnsprot'),
+            twoTyposShort: await terms('tarnsti'),
+            oneTypoShort: await terms('tarnsit'),
+        };
+    }""")
+    assert outcome["allowed"] == [0, 1, 1, 2]
+    assert "transport" in outcome["twoTyposLong"], outcome
+    assert "transit" not in outcome["twoTyposShort"], outcome
+    assert "transit" in outcome["oneTypoShort"], outcome
+
+
 def test_results_appear_in_rank_order_as_links(page, search, site):
     search("?q=solar%20")  # trailing space: whole words only, exactly as `invoke search` ranks
     settle(page)
