@@ -140,3 +140,14 @@ def publish(c, remote="origin", branch="gh-pages", message=None, content="conten
     except (GhpError, subprocess.CalledProcessError) as failure:
         raise Exit(f"publish failed in git: {failure}", code=1)
     print(f"Published to {remote} {branch}.")
+
+
+@task(help={"content": "folder of profiles (default: content)",
+            "output": "where the site goes (default: output)",
+            "port": "port on 127.0.0.1 (default: 8000; 0 picks a free one)"})
+def livereload(c, content="content", output="output", port=8000):
+    """Build, serve on 127.0.0.1 and rebuild when a profile, template, stylesheet, plugin file,
+    schema or pelicanconf.py changes; open pages reload by themselves."""
+    from directory.livereload import preview
+
+    preview(ROOT, ROOT / "pelicanconf.py", Path(content), Path(output), int(port))
