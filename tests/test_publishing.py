@@ -54,9 +54,10 @@ def repositories(tmp_path):
     return checkout, remote
 
 
-def publish(checkout: Path, content: Path, *options: str) -> subprocess.CompletedProcess:
+def publish(checkout: Path, content: Path, *options: str, **env: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, SITEURL=SITEURL, CNAME=DOMAIN, GIT_COMMITTER_NAME="Publisher",
-               GIT_COMMITTER_EMAIL="publisher@civic.example")
+               GIT_COMMITTER_EMAIL="publisher@civic.example", **env)
+    env.pop("GIT_COMMITTER_DATE", None)
     return run_module("invoke", "--search-root", str(ROOT), "publish", "--content",
                       str(content), *options, cwd=checkout, env=env)
 
@@ -85,8 +86,9 @@ def test_publish_pushes_exactly_the_built_site(repositories, content, tmp_path):
     # Publishing again replaces the branch's content: a removed profile's page is gone.
     (content / "mentors" / "jay-nath.yaml").unlink()
     assert "mentors/jay-nath/index.html" in expected
-    result = publish(checkout, content, "--branch", "site")
+    result = publish(checkout, content, "--branch", "site", SOURCE_DATE_EPOCH="1700000000")
     assert result.returncode == 0, result.stderr
+    assert git("log", "-1", "--format=%ct", "site", cwd=remote).strip() == "1700000000"
     published = branch_files(remote, "site")
     assert "mentors/jay-nath/index.html" not in published
     assert published.keys() < expected.keys()

@@ -8,6 +8,8 @@ A build that fails raises before ghp-import runs, so nothing is committed or pus
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -40,6 +42,23 @@ def publish_site(settings_file: Path, content: Path, remote: str = "origin",
         output = Path(folder) / "site"
         pelican = build_site(settings_file, content=content, output=output)
         cname = pelican.settings.get("CNAME") or None
-        ghp_import(str(output), remote=remote, branch=branch, mesg=message, push=True,
-                   nojekyll=True, cname=cname)
+        with commit_date_from_source_date_epoch():
+            ghp_import(str(output), remote=remote, branch=branch, mesg=message, push=True,
+                       nojekyll=True, cname=cname)
     return message
+
+
+@contextlib.contextmanager
+def commit_date_from_source_date_epoch():
+    """The published commit is dated SOURCE_DATE_EPOCH when it is set (reproducible-builds.org:
+    the date to use where a build needs one), instead of the wall clock ghp-import reads
+    otherwise; an explicit GIT_COMMITTER_DATE still wins."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit() or "GIT_COMMITTER_DATE" in os.environ:
+        yield
+        return
+    os.environ["GIT_COMMITTER_DATE"] = f"{epoch} +0000"
+    try:
+        yield
+    finally:
+        del os.environ["GIT_COMMITTER_DATE"]
