@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, copy_content, run_module, write_profile
+from conftest import ROOT, build, run_module, write_profile
 
 SITEURL = "https://civic.example.github.io/directory"
 DOMAIN = "directory.civic.example"
