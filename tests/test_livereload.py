@@ -1,11 +1,12 @@
 """`invoke livereload`: a real subprocess builds, serves on a free 127.0.0.1 port and rebuilds
-when a profile changes; the served page (and an open Chromium tab, by itself, under the site's
+when a profile, stylesheet or template changes; the served page (and an open Chromium tab, by itself, under the site's
 Content-Security-Policy) shows the edit; a broken edit prints its problems and the last good
 site stays served; the output folder never carries the preview's reload script."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -21,11 +22,11 @@ WAIT = 60  # seconds, at most, for any one step
 
 
 class Preview:
-    def __init__(self, content: Path, output: Path):
+    def __init__(self, content: Path, output: Path, root: Path = ROOT):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "invoke", "livereload", "--content", str(content),
              "--output", str(output), "--port", "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self.url = self.wait_for_line(SERVING).group(1)
@@ -119,3 +120,25 @@ def test_a_failed_rebuild_keeps_serving_the_last_good_site(preview, content):
     profile.write_text("name: Jay Nath Fixed\nsummary: Fixed.\n", encoding="utf-8")
     preview.wait_for_line(re.compile(r"Rebuilt \(build 2\)"), seen)
     assert "<h1>Jay Nath Fixed</h1>" in preview.get("mentors/jay-nath/")
+
+
+def test_a_changed_stylesheet_or_template_is_rebuilt(tmp_path):
+    """Theme files are watched too. The preview runs from a copy of the project, so editing
+    its theme cannot disturb other tests."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("tasks.py", "pelicanconf.py"):
+        shutil.copy2(ROOT / name, project / name)
+    for name in ("theme", "plugins", "schemas", "content"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    running = Preview(project / "content", project / "output", root=project)
+    try:
+        stylesheet = project / "theme" / "static" / "css" / "style.css"
+        stylesheet.write_text(stylesheet.read_text() + "\n.livereload-probe { color: red; }\n")
+        running.wait_for_page("theme/css/style.css", ".livereload-probe")
+        template = project / "theme" / "templates" / "profile.html"
+        template.write_text(template.read_text().replace(
+            "<h1>{{ page.profile.name }}</h1>", "<h1>{{ page.profile.name }} (probe)</h1>", 1))
+        running.wait_for_page("mentors/jay-nath/", "<h1>Jay Nath (probe)</h1>")
+    finally:
+        running.stop()
