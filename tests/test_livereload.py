@@ -1,7 +1,8 @@
 """`invoke livereload`: a real subprocess builds, serves on a free 127.0.0.1 port and rebuilds
-when a profile, stylesheet or template changes; the served page (and an open Chromium tab, by itself, under the site's
-Content-Security-Policy) shows the edit; a broken edit prints its problems and the last good
-site stays served; the output folder never carries the preview's reload script."""
+when a profile, stylesheet or template changes; the served page (and an open Chromium tab, by
+itself, under the site's Content-Security-Policy) shows the edit; a broken edit prints its
+problems and the last good site stays served; the output folder never carries the preview's
+reload script."""
 
 from __future__ import annotations
 
