@@ -17,9 +17,9 @@ from test_build import tree_hashes
 from directory.history import first_added
 
 
-def build_cli(content: Path, output: Path, **env: str) -> Path:
+def build_cli(content: Path, output: Path, settings: str = "pelicanconf.py", **env: str) -> Path:
     result = run_module("invoke", "build", "--content", str(content), "--output", str(output),
-                        env=dict(os.environ, **env), cwd=ROOT)
+                        "--settings", settings, env=dict(os.environ, **env), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return output
 
@@ -28,16 +28,19 @@ def profiles(content: Path) -> list[Path]:
     return sorted(path for folder in KIND_FOLDERS for path in (content / folder).glob("*.yaml"))
 
 
-def test_builds_differing_in_folder_seed_time_zone_and_mtimes_are_identical(tmp_path):
+@pytest.mark.parametrize("settings", ["pelicanconf.py", "publishconf.py"])
+def test_builds_differing_in_folder_seed_time_zone_and_mtimes_are_identical(tmp_path, settings):
     first = copy_content(tmp_path / "a" / "content")
     second = copy_content(tmp_path / "elsewhere" / "deeper" / "profiles")
     # Modification times in the opposite order, decades apart.
     files = sorted(path for path in second.rglob("*") if path.is_file())
     for number, path in enumerate(reversed(files)):
         os.utime(path, (1_000_000_000 + number * 86_400, 1_000_000_000 + number * 86_400))
-    one = build_cli(first, tmp_path / "a" / "output", PYTHONHASHSEED="1", TZ="UTC")
-    two = build_cli(second, tmp_path / "elsewhere" / "site", PYTHONHASHSEED="4242",
-                    TZ="Pacific/Kiritimati", LC_ALL="C.UTF-8")
+    siteurl = "https://civic.example.github.io/directory"
+    one = build_cli(first, tmp_path / "a" / "output", settings, SITEURL=siteurl,
+                    PYTHONHASHSEED="1", TZ="UTC")
+    two = build_cli(second, tmp_path / "elsewhere" / "site", settings, SITEURL=siteurl,
+                    PYTHONHASHSEED="4242", TZ="Pacific/Kiritimati", LC_ALL="C.UTF-8")
     hashes = tree_hashes(one)
     assert len(hashes) > 100
     assert tree_hashes(two) == hashes
