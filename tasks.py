@@ -151,3 +151,20 @@ def livereload(c, content="content", output="output", port=8000):
     from directory.livereload import preview
 
     preview(ROOT, ROOT / "pelicanconf.py", Path(content), Path(output), int(port))
+
+
+# --- Synthetic directories and the build benchmark (bench branch) ---------------------------
+
+@task(help={"count": "how many profiles (about 70% startups, 10% programs, 20% mentors)",
+            "out": "folder to write them to (new or empty)",
+            "seed": "the same seed and count give the same profiles (default: 1)"})
+def synth(c, count, out, seed=1):
+    """Write a realistic, valid synthetic directory of COUNT profiles into OUT."""
+    from directory.bench.progress import Progress
+    from directory.bench.synthetic import synth as write_synthetic
+
+    try:
+        made = write_synthetic(Path(out), int(count), int(seed), progress=Progress())
+    except FileExistsError as error:
+        raise Exit(str(error), code=1)
+    print(", ".join(f"{n} {kind}s" for kind, n in made.counts.items()) + f" written to {out}/")
