@@ -98,20 +98,25 @@ def search(c, query, type=None, sector=None, city=None, content="content", limit
         print("No results.")
 
 
-@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
-            "runs": "cold runs per size and tool; medians are printed (default: 5)",
-            "workdir": "where the synthetic sites are built (default: bench-out)"})
-def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out"):
-    """Benchmark our search against Pagefind on synthetic sites and print them side by side."""
+def ensure_bench_requirements() -> None:
     ensure_chromium()
     if importlib.util.find_spec("pagefind") is None:
         print("Installing the benchmark's requirements (requirements-bench.txt)...")
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r",
                         str(ROOT / "requirements-bench.txt")], check=True)
+
+
+@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
+            "runs": "cold runs per size and tool; medians are printed (default: 5)",
+            "workdir": "where the synthetic sites are built (default: bench-out)",
+            "content": "measure this folder of profiles instead of synthetic ones"})
+def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out", content=None):
+    """Benchmark our search against Pagefind on synthetic sites and print them side by side."""
+    ensure_bench_requirements()
     from directory.bench import main
 
     print(main([int(size) for size in str(sizes).split(",")], runs=int(runs),
-               workdir=ROOT / workdir))
+               workdir=ROOT / workdir, content=Path(content).resolve() if content else None))
 
 
 # --- Publishing (publish branch) -----------------------------------------------------------
