@@ -173,3 +173,21 @@ def synth(c, count, out, seed=1):
     except FileExistsError as error:
         raise Exit(str(error), code=1)
     print(", ".join(f"{n} {kind}s" for kind, n in made.counts.items()) + f" written to {out}/")
+
+
+@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
+            "runs": "full builds per tool and size; medians are printed (default: 3)",
+            "search_runs": "cold first-query runs per search tool (default: 5)",
+            "content": "measure this folder of profiles instead of synthetic ones",
+            "workdir": "where the sites are built (default: bench-out)",
+            "search": "also measure search in Chromium against Pagefind (default: yes)"})
+def bench(c, sizes="1000,10000", runs=3, search_runs=5, content=None, workdir="bench-out",
+          search=True):
+    """Our full build against stock Pelican and Pagefind, incremental rebuilds and search,
+    one table per size, all measured in this run on this machine."""
+    ensure_bench_requirements()
+    from directory.bench.builds import main as bench_main
+
+    print(bench_main([int(size) for size in str(sizes).split(",")], runs=int(runs),
+                     search_runs=int(search_runs), workdir=ROOT / workdir,
+                     content=Path(content).resolve() if content else None, search=search))
