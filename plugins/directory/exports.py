@@ -46,7 +46,10 @@ def all_field_names() -> list[str]:
 
 
 def plain(value):
-    return list(value) if isinstance(value, tuple) else value
+    """A profile's value as JSON: lists as lists, a field not given (None, "") as null."""
+    if isinstance(value, tuple):
+        return list(value)
+    return None if value == "" else value
 
 
 def directory_document(directory: Directory, records: dict[tuple, ProfileRecord],
