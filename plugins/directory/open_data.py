@@ -10,6 +10,7 @@ others have written by then.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,10 @@ from pelican.generators import Generator
 from . import exports, feeds, seo
 from .provenance import profile_records, repository_url
 from .social_image import social_card_png
-from .validation import KINDS, schema_validator
+from .validation import KINDS, SCHEMAS, schema_validator
 
 ABOUT_DATA = "about/data/index.html"
+COMMON_DEFS = json.loads((SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
 DEFAULT_LICENSE = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -43,7 +45,9 @@ def field_rows() -> list[FieldRow]:
     rows = []
     for name in exports.all_field_names():
         kinds = [kind for kind in KINDS if name in exports.field_names(kind)]
-        rule = next(schema_validator(kind).schema["properties"][name] for kind in kinds)
+        rule = schema_validator(kinds[0]).schema["properties"][name]
+        if len(kinds) > 1 and "$ref" in rule:  # shared: the common definition's wording
+            rule = COMMON_DEFS.get(rule["$ref"].rsplit("/", 1)[1], rule)
         rows.append(FieldRow(name, "all" if len(kinds) == len(KINDS) else ", ".join(kinds),
                              rule.get("description", "")))
     return rows
@@ -96,7 +100,8 @@ class OpenDataGenerator(Generator):
                           schema_version=exports.SCHEMA_VERSION,
                           list_separator=exports.LIST_SEPARATOR,
                           formula_starts=" ".join(c for c in exports.FORMULA_STARTS if c.strip()),
-                          repo_url=repository_url(self.settings))
+                          repo_url=repository_url(self.settings),
+                          feed_published=bool(self.base))
         if self.base:
             pages = sorted(seo.page_path(path.relative_to(self.output_path).as_posix())
                            for path in Path(self.output_path).rglob("*.html")
