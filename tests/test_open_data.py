@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, Site, build, copy_content, write_profile
+from conftest import ROOT, Site, build, copy_content, run_module, write_profile
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -559,12 +559,18 @@ def test_settings_choose_the_licence_and_turn_the_repository_links_off(tmp_path)
     assert "ODbL 1.0" in about and "https://opendatacommons.org/licenses/odbl/1-0/" in about
 
 
-def test_open_data_files_are_byte_identical_across_builds(published, tmp_path):
-    again = build(published.content, tmp_path / "output", settings=PUBLISH, SITEURL=BASE)
+def test_published_build_from_the_command_line_gives_the_same_files(published, tmp_path):
+    """As the README says to publish: SITEURL from the environment (a trailing slash is
+    dropped), invoke build --settings publishconf.py; byte-identical to the in-process build."""
+    output = tmp_path / "output"
+    result = run_module("invoke", "build", "--settings", "publishconf.py", "--content",
+                        str(published.content), "--output", str(output),
+                        env=dict(os.environ, SITEURL=BASE + "/"))
+    assert result.returncode == 0, result.stderr
     for name in ("directory.json", "directory.schema.json", "directory.csv", "sitemap.xml",
                  "robots.txt", "feeds/new.atom.xml", "social/default.png",
                  "about/data/index.html", "startups/hostile/index.html"):
-        assert (again / name).read_bytes() == (published.output / name).read_bytes(), name
+        assert (output / name).read_bytes() == (published.output / name).read_bytes(), name
 
 
 # --- the added: field ---------------------------------------------------------------------

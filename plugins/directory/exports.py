@@ -53,7 +53,7 @@ def plain(value):
 
 
 def directory_document(directory: Directory, records: dict[tuple, ProfileRecord],
-                       base: str | None, license: dict) -> dict:
+                       base: str | None, site_name: str, license: dict) -> dict:
     """The content of directory.json."""
     profiles = []
     for profile in directory.profiles:
@@ -76,7 +76,7 @@ def directory_document(directory: Directory, records: dict[tuple, ProfileRecord]
     return {
         "$schema": f"{base}/{SCHEMA_FILE}" if base else SCHEMA_FILE,
         "schema_version": SCHEMA_VERSION,
-        "site": {"name": license.get("site_name", ""), "url": f"{base}/" if base else None},
+        "site": {"name": site_name, "url": f"{base}/" if base else None},
         "license": {"name": license["name"], "url": license["url"]},
         "counts": {f"{kind}s": count for kind, count in directory.counts().items()},
         "profiles": profiles,

@@ -70,7 +70,7 @@ class OpenDataGenerator(Generator):
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
         url = self.settings.get("DATA_LICENSE_URL") or DEFAULT_LICENSE[1]
-        return {"name": name, "url": url, "site_name": self.settings.get("SITENAME", "")}
+        return {"name": name, "url": url}
 
     def write(self, path: str, data: str | bytes) -> None:
         target = Path(self.output_path) / path
@@ -82,7 +82,7 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         document = exports.directory_document(self.directory, self.records, self.base,
-                                              self.license())
+                                              self.settings.get("SITENAME", ""), self.license())
         self.write(exports.JSON_FILE, exports.to_json(document))
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base)))
         self.write(exports.CSV_FILE, exports.to_csv(document))

@@ -69,7 +69,7 @@ def profile_records(directory: Directory, content: Path, settings: dict,
     added_by_git = first_added(Path(content))
     changed = last_modified(Path(content))
     repo = repository_url(settings)
-    branch = quote(settings.get("REPO_BRANCH") or "main", safe="")
+    branch = quote(settings.get("REPO_BRANCH") or "main", safe="/")  # release/2026 stays a path
     records = {}
     for profile in directory.profiles:
         source = profile.source.resolve()
