@@ -212,6 +212,8 @@ def test_directory_json_is_valid_against_its_published_schema(published):
                                    "url": "https://creativecommons.org/licenses/by/4.0/"}
     # The schema is strict enough to catch a broken export.
     for break_it in (lambda d: d["profiles"][0]["fields"].pop("name"),
+                     lambda d: d["profiles"][0]["fields"].update(name=None),
+                     lambda d: d["profiles"][0]["fields"].update(sectors=None),
                      lambda d: d["profiles"][0].update(type="company"),
                      lambda d: d["profiles"][0]["fields"].update(founded="2014"),
                      lambda d: d["profiles"][0]["relations"].update(mentors=["Not A Slug"]),

@@ -96,10 +96,12 @@ def directory_schema(base: str | None) -> dict:
     day = {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]}
     for kind in KINDS:
         fields = {}
-        for name, rule in schema_validator(kind).schema["properties"].items():
+        profile_schema = schema_validator(kind).schema
+        for name, rule in profile_schema["properties"].items():
             rule = local_refs(copy.deepcopy(rule))
             target = defs[rule["$ref"].rsplit("/", 1)[1]] if "$ref" in rule else rule
-            if target.get("type") != "array":  # lists are [] when empty, other fields null
+            optional = name not in profile_schema.get("required", [])
+            if optional and target.get("type") != "array":  # lists are [] when empty, others null
                 description = rule.pop("description", None)
                 rule = {"anyOf": [rule, {"type": "null"}]}
                 if description:
