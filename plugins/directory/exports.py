@@ -83,9 +83,12 @@ def directory_document(directory: Directory, records: dict[tuple, ProfileRecord]
     }
 
 
-def to_json(document: dict) -> str:
-    # Sorted lists and insertion-ordered keys: byte-identical output for the same content.
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+def to_json(document: dict, indent: int | None = None) -> str:
+    """Compact by default: at 10,000 profiles, indenting makes the file bigger and json's C
+    encoder only runs without it (twice as fast). Sorted lists and insertion-ordered keys: the
+    same content gives the same bytes."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(document, ensure_ascii=False, indent=indent, separators=separators) + "\n"
 
 
 def directory_schema(base: str | None) -> dict:

@@ -84,7 +84,8 @@ class OpenDataGenerator(Generator):
         document = exports.directory_document(self.directory, self.records, self.base,
                                               self.settings.get("SITENAME", ""), self.license())
         self.write(exports.JSON_FILE, exports.to_json(document))
-        self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base)))
+        self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
+                                                         indent=1))
         self.write(exports.CSV_FILE, exports.to_csv(document))
         self.write(seo.SOCIAL_IMAGE, social_card_png(self.settings.get("SITENAME", ""),
                                                      self.settings.get("SITE_DESCRIPTION", "")))
