@@ -112,3 +112,42 @@ def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out"):
 
     print(main([int(size) for size in str(sizes).split(",")], runs=int(runs),
                workdir=ROOT / workdir))
+
+
+# --- Publishing (publish branch) -----------------------------------------------------------
+
+@task(help={"remote": "git remote (name, URL or path) to push to (default: origin)",
+            "branch": "branch that holds the site (default: gh-pages)",
+            "message": "commit message (default: names the source commit)",
+            "content": "folder of profiles (default: content)",
+            "settings": "Pelican settings file (default: publishconf.py)"})
+def publish(c, remote="origin", branch="gh-pages", message=None, content="content",
+            settings="publishconf.py"):
+    """Build with absolute URLs under $SITEURL and push the site as BRANCH of REMOTE."""
+    from ghp_import import GhpError
+
+    from directory.problems import BuildFailed
+    from directory.publishing import publish_site
+
+    if not os.environ.get("SITEURL"):
+        print("note: SITEURL is not set, so links start at the host's root (/); set it to "
+              "the published address, e.g. SITEURL=https://ORG.github.io/REPO", file=sys.stderr)
+    try:
+        publish_site(ROOT / settings, content=Path(content), remote=remote, branch=branch,
+                     message=message)
+    except BuildFailed as failure:
+        raise Exit(f"publish stopped: {failure}; nothing was pushed", code=1)
+    except (GhpError, subprocess.CalledProcessError) as failure:
+        raise Exit(f"publish failed in git: {failure}", code=1)
+    print(f"Published to {remote} {branch}.")
+
+
+@task(help={"content": "folder of profiles (default: content)",
+            "output": "where the site goes (default: output)",
+            "port": "port on 127.0.0.1 (default: 8000; 0 picks a free one)"})
+def livereload(c, content="content", output="output", port=8000):
+    """Build, serve on 127.0.0.1 and rebuild when a profile, template, stylesheet, plugin file,
+    schema or pelicanconf.py changes; open pages reload by themselves."""
+    from directory.livereload import preview
+
+    preview(ROOT, ROOT / "pelicanconf.py", Path(content), Path(output), int(port))
