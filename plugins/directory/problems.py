@@ -20,6 +20,8 @@ class Problem:
     line: int
     col: int
     message: str
+    # "error" fails the check; "notice" is worth a look but never fails it (a shared domain).
+    severity: str = "error"
 
     def __post_init__(self) -> None:
         # Messages quote what contributors wrote: a newline or a terminal escape sequence in a
@@ -27,7 +29,16 @@ class Problem:
         object.__setattr__(self, "message", one_line(self.message))
 
     def __str__(self) -> str:
-        return f"{one_line(display_path(self.path))}:{self.line}:{self.col}: error: {self.message}"
+        return (f"{one_line(display_path(self.path))}:{self.line}:{self.col}: {self.severity}: "
+                f"{self.message}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def notice(path: Path, line: int, col: int, message: str) -> Problem:
+    return Problem(path, line, col, message, severity="notice")
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
