@@ -17,17 +17,17 @@ sys.path.insert(0, str(ROOT / "plugins"))
 CHROMIUM = "/usr/bin/chromium"
 
 
-@task(help={"content": "folder of profiles (default: content)"})
-def validate(c, content="content"):
+@task(help={"content": "folder of profiles (default: content)",
+            "format": "text (PATH:LINE:COL: error: MESSAGE) or github (workflow commands)",
+            "file": "check only this file (repeatable); references still see every profile"},
+      iterable=["file"])
+def validate(c, content="content", format="text", file=None):
     """Check every profile; print every problem as PATH:LINE:COL: error: MESSAGE."""
-    from directory.pipeline import read_directory
+    from directory.checking import run_check
 
-    directory, problems = read_directory(Path(content))
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        raise Exit(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", code=1)
-    print(f"{len(directory.profiles)} profiles OK")
+    status = run_check(Path(content), file or [], format)
+    if status:
+        raise Exit(code=status)
 
 
 @task(help={"content": "folder of profiles (default: content)",
@@ -112,3 +112,20 @@ def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out"):
 
     print(main([int(size) for size in str(sizes).split(",")], runs=int(runs),
                workdir=ROOT / workdir))
+
+
+@task(help={"type": "startup, program or mentor", "name": "the name, e.g. \"Cicló Cargo\"",
+            "content": "folder of profiles (default: content)",
+            "website": "its website, to warn when another profile has the same domain"},
+      positional=["type", "name"])
+def new(c, type, name, content="content", website=None):
+    """Write content/<type>s/<slug>.yaml: every field as a commented template."""
+    from directory.scaffold import ScaffoldError, new_profile
+
+    try:
+        made = new_profile(type, name, Path(content), website=website)
+    except ScaffoldError as error:
+        raise Exit(f"error: {error}", code=1)
+    for warning in made.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Wrote {made.path}: fill in the required keys, then run .venv/bin/invoke validate")

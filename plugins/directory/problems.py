@@ -67,3 +67,38 @@ class BuildFailed(Exception):
         super().__init__(
             f"{count} problem{'s' if count != 1 else ''} in the content; nothing was written"
         )
+
+
+def github_command(problem: Problem, root: Path | None) -> str:
+    """The problem as a GitHub Actions workflow command, so that it shows on the pull request's
+    changed line: ``::error file=PATH,line=L,col=C::MESSAGE``. The path is relative to the
+    repository root (what GitHub matches against the diff), escaped as GitHub's toolkit does."""
+    path = Path(os.path.abspath(problem.path))
+    if root is not None and path.is_relative_to(root):
+        shown = path.relative_to(root).as_posix()
+    else:
+        shown = display_path(problem.path)
+    return (f"::{problem.severity} file={escape_property(shown)},line={problem.line},"
+            f"col={problem.col}::{escape_data(problem.message)}")
+
+
+def escape_data(text: str) -> str:
+    """Workflow-command message escaping (actions/toolkit's escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Workflow-command property escaping (escapeProperty): also ':' and ','."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def repository_root(start: Path) -> Path | None:
+    """Where GitHub resolves annotation paths: $GITHUB_WORKSPACE in Actions, otherwise the
+    nearest folder above ``start`` holding .git (a folder, or a file in a worktree)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return Path(os.path.abspath(workspace))
+    for folder in [Path(os.path.abspath(start)), *Path(os.path.abspath(start)).parents]:
+        if (folder / ".git").exists():
+            return folder
+    return None
