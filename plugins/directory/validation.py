@@ -207,6 +207,10 @@ def explain(error, document: Document, schema: dict) -> list[Problem]:
             if "string" in expected:
                 message += f"; put it in quotes: \"{literal}\""
             return [document.problem(location, message)]
+        if error.instance is None and len(location) == 1 and location[0] in schema["properties"]:
+            optional = "" if location[0] in schema.get("required", ()) else " or remove the line"
+            return [document.problem(location, f"{field} has no value; write it after the colon "
+                                     f"({property_hint(schema, location[0])}){optional}")]
         if "integer" in expected and isinstance(error.instance, str) and error.instance.strip().isdigit():
             return [document.problem(location, f"{field}: expected {wanted}; remove the quotes "
                                      f"around {error.instance.strip()}")]
