@@ -129,3 +129,33 @@ def new(c, type, name, content="content", website=None):
     for warning in made.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {made.path}: fill in the required keys, then run .venv/bin/invoke validate")
+
+
+@task(help={"content": "folder of profiles (default: content)",
+            "report": "write a report to this file: .md for Markdown, .json for JSON",
+            "timeout": "seconds to wait for an answer (default: 10)",
+            "retries": "retries after a timeout, a connection error or a 5xx (default: 2)",
+            "concurrency": "requests at once, never two to one server (default: 4)",
+            "ignore": "profiles and addresses not to fetch, with reasons (default: links-ignore.yaml)",
+            "backoff": "seconds before the first retry, doubled each time (default: 1)"})
+def check_links(c, content="content", report="", timeout=10.0, retries=2, concurrency=4,
+                ignore="links-ignore.yaml", backoff=1.0):
+    """Check every profile's website; fail only when a link is dead."""
+    from directory.links import (IgnoreFileError, Options, check_links as check, collect_links,
+                                 counts, problems_for, write_report)
+
+    try:
+        links = collect_links(Path(content), Path(ignore))
+    except IgnoreFileError as error:
+        raise Exit(f"error: {error}", code=2)
+    check(links, Options(timeout=float(timeout), retries=int(retries),
+                         concurrency=int(concurrency), backoff=float(backoff)))
+    for problem in problems_for(links):
+        print(problem, file=sys.stderr)
+    if report:
+        write_report(links, Path(report))
+    total = counts(links)
+    print(", ".join(f"{count} {verdict}" for verdict, count in total.items())
+          + (f"; report in {report}" if report else ""))
+    if total["dead"]:
+        raise Exit(code=1)
