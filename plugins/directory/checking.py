@@ -32,6 +32,9 @@ def run_check(content: Path, files: list[str] | tuple = (), format: str = "text"
     problems = [Problem(path, 1, 1, f"not in the content folder {content}; profiles live in "
                         f"{content}/startups/, {content}/programs/ or {content}/mentors/")
                 for path in outside]
+    problems += [Problem(path, 1, 1, "no such file; give the path of a profile, such as "
+                         f"{content}/startups/pick-my-solar.yaml")
+                 for path in sorted(focus or ()) if path not in outside and not path.exists()]
     problems += checked.errors + checked.notices
     hidden = 0
     if focus is not None:
