@@ -33,13 +33,14 @@ from .problems import Problem, display_path, notice
 NAME_SUFFIXES = {"inc", "incorporated", "llc", "ltd", "limited", "labs", "lab", "co", "corp",
                  "corporation", "company", "pbc", "plc", "gmbh", "the"}
 
-# Hosts where unrelated profiles share a domain as a matter of course, and the names reserved
-# for documentation and testing (RFC 2606), which every fictional sample profile uses.
+# Hosts where unrelated profiles share a domain as a matter of course.
 SHARED_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "sourceforge.net",
                 "linkedin.com", "medium.com", "facebook.com", "instagram.com", "twitter.com",
-                "x.com", "youtube.com", "sites.google.com", "docs.google.com",
-                "example.com", "example.org", "example.net"}
-RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+                "x.com", "youtube.com", "sites.google.com", "docs.google.com"}
+# Names reserved for documentation and testing (RFC 2606, RFC 6761), with their subdomains:
+# every fictional sample and synthetic profile uses them.
+RESERVED_NAMES = ("example.com", "example.org", "example.net", "example", "test", "invalid",
+                  "localhost")
 
 ESCAPE_HATCH = "same_as_ok"
 
@@ -78,9 +79,12 @@ def identity_website(url: str) -> str:
     return website_host(url) + port + parts.path.rstrip("/")
 
 
+def is_reserved_host(host: str) -> bool:
+    return any(host == name or host.endswith(f".{name}") for name in RESERVED_NAMES)
+
+
 def is_shared_host(host: str) -> bool:
-    return host in SHARED_HOSTS or host.endswith(RESERVED_SUFFIXES) or host in {
-        suffix.lstrip(".") for suffix in RESERVED_SUFFIXES}
+    return host in SHARED_HOSTS or is_reserved_host(host)
 
 
 def find_duplicates(profiles: list, documents: dict[Path, Document],

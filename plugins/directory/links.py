@@ -35,7 +35,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
 
-from .duplicates import identity_website
+from .duplicates import identity_website, is_reserved_host
 from .loading import load_content
 from .problems import Problem, display_path, notice
 
@@ -47,9 +47,6 @@ PERMANENT = {301, 308}
 RETRIED = {429, 500, 502, 503, 504}
 REFUSED = {401, 403, 429}
 MAX_REDIRECTS = 10
-RESERVED_HOSTS = {"example.com", "example.org", "example.net", "localhost"}
-RESERVED_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".example.com",
-                     ".example.org", ".example.net")
 VERDICTS = ("dead", "moved", "refused", "skipped", "ok")  # report order: worst first
 
 
@@ -127,8 +124,10 @@ def read_ignore_file(path: Path | None) -> tuple[dict[str, str], dict[str, str]]
 
 
 def is_reserved(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in RESERVED_HOSTS or host.endswith(RESERVED_SUFFIXES)
+    try:
+        return is_reserved_host((urlsplit(url).hostname or "").lower())
+    except ValueError:
+        return False
 
 
 def check_links(links: list[Link], options: Options = Options()) -> list[Link]:

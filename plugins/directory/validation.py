@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from .duplicates import check_escape_hatch, find_duplicates
+from .duplicates import identity_name  # noqa: F401  (bench/synthetic.py imports it from here)
 from .loading import IMAGES_FOLDER, Document
 from .problems import Problem
 from .slugs import slugify
