@@ -283,3 +283,25 @@ def test_issue_forms_pass_check_jsonschema_builtin_schemas():
     for schema, files in checks:
         result = run_module("check_jsonschema", "--builtin-schema", schema, *files)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- CONTRIBUTING.md's example is what the tools print ----------------------------------------
+
+def test_contributing_example_error_is_the_real_output(site):
+    """The guide's example: `invoke new`, a summary written, the city left empty and the year
+    in quotes; `invoke validate` prints exactly the lines quoted in CONTRIBUTING.md, and the
+    fix it describes makes the check pass."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    quoted = re.search(r"year written in quotes.*?```text\n(.*?)```", guide, re.S).group(1)
+    assert invoke("new", "startup", "Cicló Cargo", cwd=site).returncode == 0
+    path = site / "content" / "startups" / "ciclo-cargo.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("\nsummary:\n", "\nsummary: Cargo e-bikes for neighbourhood deliveries.\n")
+    text = text.replace("\n# founded: 2024\n", '\nfounded: "2021"\n')
+    path.write_text(text, encoding="utf-8")
+    result = invoke("validate", cwd=site)
+    assert result.returncode == 1
+    assert result.stderr == quoted
+    path.write_text(text.replace('founded: "2021"', "founded: 2021").replace("\ncity:\n", "\ncity: Oakland\n"))
+    fixed = invoke("validate", cwd=site)
+    assert (fixed.returncode, fixed.stdout) == (0, "35 profiles OK\n")
