@@ -103,6 +103,11 @@ def test_new_refuses_to_overwrite(site):
     assert result.returncode == 1
     assert "content/startups/pick-my-solar.yaml already exists; edit it instead" in result.stderr
     assert path.read_bytes() == before
+    plural = invoke("new", "mentors", "Jay Nath", cwd=site)  # the folder's name works too
+    assert plural.returncode == 1 and "content/mentors/jay-nath.yaml already exists" in plural.stderr
+    unknown = invoke("new", "company", "Anything", cwd=site)
+    assert unknown.returncode == 1
+    assert "unknown type 'company'; use one of: startup, program, mentor" in unknown.stderr
 
 
 def test_new_warns_about_similar_names_and_shared_domains(site):

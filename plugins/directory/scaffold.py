@@ -43,6 +43,7 @@ def profile_slug(name: str) -> str:
 
 def new_profile(kind: str, name: str, content: Path, website: str | None = None) -> Scaffolded:
     """Write content/<kind>s/<slug>.yaml from the template; never overwrite a file."""
+    kind = kind.lower().removesuffix("s") if kind.lower().removesuffix("s") in KINDS else kind
     if kind not in KINDS:
         raise ScaffoldError(f"unknown type '{kind}'; use one of: {', '.join(KINDS)}")
     name = " ".join(name.split())
