@@ -152,6 +152,9 @@ def livereload(c, content="content", output="output", port=8000):
 
     preview(ROOT, ROOT / "pelicanconf.py", Path(content), Path(output), int(port))
 
+
+# --- Contributor tools (contrib branch) -----------------------------------------------------
+
 @task(help={"type": "startup, program or mentor", "name": "the name, e.g. \"Cicló Cargo\"",
             "content": "folder of profiles (default: content)",
             "website": "its website, to warn when another profile has the same domain"},
