@@ -504,11 +504,15 @@ def test_profile_pages_show_last_updated_and_link_to_edit_and_correct(published)
         parts = urlsplit(correct["href"])
         assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{REPO_URL}/issues/new"
         query = parse_qs(parts.query, strict_parsing=True)
+        # The contrib branch's issue form: .github/ISSUE_TEMPLATE/correction.yml, whose
+        # "profile" field takes the page's address.
         assert query["template"] == ["correction.yml"]
-        [title] = query["title"]
-        assert f"{BASE}/{key[0]}s/{key[1]}/" in title
-        if key == ("startup", "hostile"):
-            assert HOSTILE_NAME in title
+        assert (ROOT / ".github" / "ISSUE_TEMPLATE" / "correction.yml").is_file()
+        assert query["profile"] == [f"{BASE}/{key[0]}s/{key[1]}/"]
+        assert query["title"] == [f"Fix: {normal(read_profiles(published.content)[key]['name'])}"]
+    hostile = Head((published.output / "startups/hostile/index.html").read_text(encoding="utf-8"))
+    [correct] = [a for a in hostile.anchors if a.get("id") == "report-correction"]
+    assert parse_qs(urlsplit(correct["href"]).query)["title"] == [f"Fix: {HOSTILE_NAME}"]
     assert "2 April 2024" in (published.output / "startups/pick-my-solar/index.html").read_text(encoding="utf-8")
 
 
@@ -543,6 +547,10 @@ def test_local_build_leaves_out_what_needs_an_absolute_address(sample_site):
         assert tags.meta("og:title")
     hrefs = [a["href"] for a in head(output, "about/data/index.html").anchors]
     assert "../../directory.csv" in hrefs and not any("atom" in h for h in hrefs)
+    # The correction form quotes the file when the page has no absolute address.
+    [correct] = [a for a in head(output, "startups/pick-my-solar/index.html").anchors
+                 if a.get("id") == "report-correction"]
+    assert parse_qs(urlsplit(correct["href"]).query)["profile"] == ["content/startups/pick-my-solar.yaml"]
     # Outside git, no date at all: no "last updated", nothing invented.
     assert "Last updated" not in (output / "startups/pick-my-solar/index.html").read_text(encoding="utf-8")
     assert {item["updated"] for item in document["profiles"]} == {None}

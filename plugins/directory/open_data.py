@@ -58,14 +58,12 @@ class OpenDataGenerator(Generator):
     def generate_context(self) -> None:
         self.directory = self.context["directory"]
         self.base = seo.site_base(self.settings)
-        self.records = profile_records(self.directory, Path(self.path), self.settings,
-                                       lambda profile: self.page_url(profile.url))
+        self.records = profile_records(
+            self.directory, Path(self.path), self.settings,
+            lambda profile: f"{self.base}/{profile.url}" if self.base else None)
         # Read by the theme: _meta.html on every page, _provenance.html on profile pages.
         self.context["page_meta"] = seo.SiteMeta(self.settings, self.directory)
         self.context["profile_records"] = self.records
-
-    def page_url(self, path: str) -> str:
-        return f"{self.base}/{path}" if self.base else path
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]

@@ -64,8 +64,8 @@ def repository_url(settings: dict) -> str | None:
 
 def profile_records(directory: Directory, content: Path, settings: dict,
                     page_url) -> dict[tuple[str, str], ProfileRecord]:
-    """One record per profile. ``page_url(profile)`` is the address to quote in a correction
-    (absolute when the site has one)."""
+    """One record per profile. ``page_url(profile)`` is the address to quote in a correction:
+    the page's absolute address, or None (a local build) to quote the file instead."""
     added_by_git = first_added(Path(content))
     changed = last_modified(Path(content))
     repo = repository_url(settings)
@@ -76,10 +76,13 @@ def profile_records(directory: Directory, content: Path, settings: dict,
         added = from_day(profile.added) if profile.added else from_timestamp(added_by_git.get(source))
         edit = correction = None
         if repo:
-            edit = f"{repo}/edit/{branch}/{REPOSITORY_CONTENT}/{profile.kind}s/{profile.slug}.yaml"
-            title = f"Correction: {profile.name} ({page_url(profile)})"
+            source_file = f"{REPOSITORY_CONTENT}/{profile.kind}s/{profile.slug}.yaml"
+            edit = f"{repo}/edit/{branch}/{source_file}"
+            # The issue form's title starts "Fix: "; its "profile" field takes the page's
+            # address (or the file); GitHub fills form fields from query parameters of their id.
             correction = f"{repo}/issues/new?" + urlencode(
-                {"template": CORRECTION_TEMPLATE, "title": title}, quote_via=quote)
+                {"template": CORRECTION_TEMPLATE, "title": f"Fix: {profile.name}",
+                 "profile": page_url(profile) or source_file}, quote_via=quote)
         records[profile.key] = ProfileRecord(added, from_timestamp(changed.get(source)), edit,
                                              correction)
     return records
