@@ -4,24 +4,6 @@
 // profile's text can never become markup.
 import { SearchEngine } from "./engine.js";
 
-// This module is loaded with `async` from the page's <head>, so it runs as soon as it has
-// arrived, before the page has been parsed and laid out: the engine starts fetching what the
-// URL's query needs at once, from the manifest that precedes this script in <head>. The form,
-// filters and results are wired up once the document is parsed.
-const manifest = JSON.parse(document.getElementById("search-manifest").textContent);
-let engine = new SearchEngine(new URL("index/", import.meta.url), manifest);
-{
-  const params = new URLSearchParams(location.search);
-  const none = { types: new Set(), sectors: new Set(), cities: new Set() };
-  // Only to start the downloads: the same search runs again below, from the loaded shards.
-  if (params.get("q") && !["type", "sector", "city"].some((key) => params.has(key))) {
-    engine.search(params.get("q"), none).catch(() => {});
-  }
-}
-if (document.readyState === "loading") {
-  await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
-}
-
 const PAGE_SIZE = 10;
 const FILTER_PREVIEW = 12;
 const KIND_LABELS = { startup: "Startup", program: "Program", mentor: "Mentor" };
@@ -43,6 +25,7 @@ const filterPanel = document.getElementById("search-filters-panel");
 // Filters sit beside the results on wide screens; on phones they fold away above them.
 const wide = window.matchMedia("(min-width: 52rem)");
 
+let engine;
 let filters = { types: new Set(), sectors: new Set(), cities: new Set() };
 let shown = PAGE_SIZE;
 let sequence = 0;
@@ -235,6 +218,9 @@ function moveFocus(event) {
 
 async function start() {
   status.textContent = "Loading search…";
+  // The manifest is in the page, so the first search's shard is requested at once.
+  const manifest = JSON.parse(document.getElementById("search-manifest").textContent);
+  engine = new SearchEngine(new URL("index/", import.meta.url), manifest);
   readURL();
   filterPanel.open = wide.matches || GROUPS.some(({ key }) => filters[key].size);
   wide.addEventListener("change", () => (filterPanel.open = wide.matches));
