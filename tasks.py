@@ -229,9 +229,10 @@ def synth(c, count, out, seed=1):
             "search_runs": "cold first-query runs per search tool (default: 5)",
             "content": "measure this folder of profiles instead of synthetic ones",
             "workdir": "where the sites are built (default: bench-out)",
-            "search": "also measure search in Chromium against Pagefind (default: yes)"})
+            "search": "also measure search in Chromium against Pagefind (default: yes)",
+            "incremental": "also time rebuilds after one edit and one addition (default: yes)"})
 def bench(c, sizes="1000,10000", runs=3, search_runs=5, content=None, workdir="bench-out",
-          search=True):
+          search=True, incremental=True):
     """Our full build against stock Pelican and Pagefind, incremental rebuilds and search,
     one table per size, all measured in this run on this machine."""
     ensure_bench_requirements()
@@ -239,4 +240,5 @@ def bench(c, sizes="1000,10000", runs=3, search_runs=5, content=None, workdir="b
 
     print(bench_main([int(size) for size in str(sizes).split(",")], runs=int(runs),
                      search_runs=int(search_runs), workdir=ROOT / workdir,
-                     content=Path(content).resolve() if content else None, search=search))
+                     content=Path(content).resolve() if content else None, search=search,
+                     incremental=incremental))

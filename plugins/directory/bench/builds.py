@@ -211,7 +211,8 @@ class BuildFigures:
         return statistics.median(m.seconds for m in self.pelican)
 
 
-def measure_builds(label, content: Path, work: Path, runs: int, progress) -> tuple[BuildFigures, Path]:
+def measure_builds(label, content: Path, work: Path, runs: int, progress,
+                   incremental: bool = True) -> tuple[BuildFigures, Path]:
     """Every build figure for one directory; returns them and the site our last full build
     made (the search benchmark then indexes it with Pagefind and serves it)."""
     from . import pagefind_index
@@ -237,7 +238,17 @@ def measure_builds(label, content: Path, work: Path, runs: int, progress) -> tup
     progress.stage(f"[{label}] Pagefind indexing our output")
     figures.pagefind_seconds = pagefind_index(site)
     figures.pagefind_index = folder_size(site / "pagefind")
-    # Incremental: a copy of the content, edited, rebuilt into the output of a first build.
+    if incremental:
+        measure_incremental(label, content, work, figures, progress)
+    for run in range(1, runs):  # the last full build's site is kept for the search benchmark
+        shutil.rmtree(work / f"ours-{run}", ignore_errors=True)
+        shutil.rmtree(work / f"pelican-{run}", ignore_errors=True)
+    return figures, site
+
+
+def measure_incremental(label, content: Path, work: Path, figures: BuildFigures,
+                        progress) -> None:
+    """A copy of the content, edited, rebuilt into the output of a first build."""
     edited = work / "content"
     shutil.copytree(content, edited)
     progress.stage(f"[{label}] incremental: first build")
@@ -248,10 +259,6 @@ def measure_builds(label, content: Path, work: Path, runs: int, progress) -> tup
     add_one_profile(edited)
     progress.stage(f"[{label}] incremental: after adding one profile")
     figures.add = our_build(edited, work / "incremental")
-    for run in range(1, runs):  # the last full build's site is kept for the search benchmark
-        shutil.rmtree(work / f"ours-{run}", ignore_errors=True)
-        shutil.rmtree(work / f"pelican-{run}", ignore_errors=True)
-    return figures, site
 
 
 def mb(value: float) -> str:
@@ -280,9 +287,10 @@ def build_table(figures: BuildFigures, search_results=None, cores: int | None = 
          f"{mb(f.pagefind_index[0])}, {f.pagefind_index[1]} files (Pagefind)",
          f"{f.our_index[0] / max(f.pagefind_index[0], 1):.2f}"),
         ("search index time", "in the build", f"{f.pagefind_seconds:.2f} s (Pagefind)", ""),
-        ("rebuild after editing one summary", f"{f.edit.seconds:.2f} s", "", ""),
-        ("rebuild after adding one profile", f"{f.add.seconds:.2f} s", "", ""),
     ]
+    if f.edit is not None:
+        rows += [("rebuild after editing one summary", f"{f.edit.seconds:.2f} s", "", ""),
+                 ("rebuild after adding one profile", f"{f.add.seconds:.2f} s", "", "")]
     if search_results:
         by_tool = {r.tool: r for r in search_results}
         ours, pagefind = by_tool["ours"], by_tool["pagefind"]
@@ -325,7 +333,7 @@ def growth(all_figures: list[BuildFigures]) -> str:
 
 def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
          workdir: Path = ROOT / "bench-out", content: Path | None = None,
-         search: bool = True, progress=None) -> str:
+         search: bool = True, incremental: bool = True, progress=None) -> str:
     """The whole `invoke bench`; returns the report: one table per size (or for ``content``),
     then how build time grows with size."""
     from contextlib import ExitStack
@@ -351,7 +359,7 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
             else:
                 source, label = Path(content), Path(content).name
             figures, site = measure_builds(label, source, workdir / f"builds-{label}", runs,
-                                           progress)
+                                           progress, incremental)
             results = None
             if search:
                 progress.stage(f"[{label}] search: {search_runs} cold runs per tool in Chromium")
