@@ -3,8 +3,10 @@
 The text is made of real English words with real frequencies: the vocabulary and its counts are
 harvested from prose that ships with every Python, the docstrings of the standard library and
 the language reference behind help() (pydoc_data.topics), so term statistics (a few very common
-words, a long tail of rare ones) resemble those of real profiles. A short civic vocabulary is
-mixed in so that the profiles read like this directory's.
+words, a long tail of rare ones) resemble those of real profiles; they are harvested once into
+vocabulary.txt beside this file (harvest_vocabulary), so every Python draws the same words.
+Words are drawn with Zipf weights by rank. A short civic vocabulary is mixed in so that the
+profiles read like this directory's.
 """
 
 from __future__ import annotations
@@ -265,11 +267,24 @@ ROLES = ["Chief Innovation Officer", "Chief Data Officer", "Director of Digital 
          "Head of Partnerships", "Chief Technology Officer", "Policy Advisor"]
 
 
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.txt")
+
+
 @lru_cache(maxsize=1)
 def english_vocabulary() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The words and counts of harvest_vocabulary(), as shipped in vocabulary.txt ("word
+    count" per line, commonest first): the same on every Python, and read in milliseconds
+    rather than parsed from the whole standard library each time."""
+    pairs = [line.split() for line in VOCABULARY_FILE.read_text(encoding="utf-8").splitlines()]
+    return tuple(word for word, _ in pairs), tuple(int(count) for _, count in pairs)
+
+
+def harvest_vocabulary() -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Lower-case English words (3–14 letters) with their counts in the prose that ships with
     Python: docstrings of the standard library and pydoc's language reference. A word must occur
-    at least 3 times, which drops most identifiers quoted in the prose."""
+    at least 3 times, which drops most identifiers quoted in the prose. (Regenerate
+    vocabulary.txt with it: python -c "from directory.bench.synthetic import *;
+    write_vocabulary()" from plugins/.)"""
     from pydoc_data.topics import topics
 
     texts = [topics[key] for key in sorted(topics)]
@@ -298,6 +313,12 @@ ZIPF_EXPONENT = 1.0  # a word's weight is 1 / rank ** ZIPF_EXPONENT, as in natur
 
 def zipf_weights(count: int, exponent: float = ZIPF_EXPONENT) -> list[float]:
     return [rank ** -exponent for rank in range(1, count + 1)]
+
+
+def write_vocabulary() -> None:
+    words, counts = harvest_vocabulary()
+    VOCABULARY_FILE.write_text("".join(f"{w} {n}\n" for w, n in zip(words, counts)),
+                               encoding="utf-8")
 
 
 class Writer:
