@@ -30,6 +30,7 @@ import html
 import json
 import math
 import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +40,7 @@ import nh3
 from jinja2.utils import htmlsafe_json_dumps
 from pelican.generators import Generator
 from whoosh import fields as whoosh_fields
-from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.scoring import BM25F
 
 from ..markup import render_markdown
@@ -105,11 +106,14 @@ def whoosh_schema() -> whoosh_fields.Schema:
 class PrivateRamStorage(RamStorage):
     """Whoosh's RamStorage keeps the index in memory but writes its temporary files to
     <tmp>/MAIN.tmp, a folder every build on the machine shares: when one build finishes it
-    empties that folder and another, mid-write, fails with FileNotFoundError. Here the
-    temporary files stay in memory too (an index of profiles is a few megabytes at most)."""
+    empties that folder and another, mid-write, fails with FileNotFoundError. Here each
+    build's temporary files go to a folder of its own, which Whoosh removes when done. (Not
+    a RamStorage: the sorting pool writes its spilled runs through raw file objects, which
+    RamStorage never keeps, so a directory large enough to spill, some 50,000 profiles,
+    failed with NameError: <name>.run.)"""
 
     def temp_storage(self, name=None):
-        return RamStorage()
+        return FileStorage(tempfile.mkdtemp(prefix="directory-whoosh-")).create()
 
 
 def build_whoosh_index(directory: Directory):
