@@ -14,11 +14,15 @@ from directory.search.index import PrivateRamStorage, searchable_fields, whoosh_
 def test_an_index_whose_postings_spill_to_runs_is_written_whole(tmp_path):
     generate(tmp_path / "content", 600, seed=2)
     directory, _ = read_directory(tmp_path / "content")
-    index = PrivateRamStorage().create_index(whoosh_schema())
+    storage = PrivateRamStorage()
+    index = storage.create_index(whoosh_schema())
     writer = index.writer(limitmb=1)
     for profile in directory.profiles:
         writer.add_document(id=f"{profile.kind}/{profile.slug}", **searchable_fields(profile))
-    temporary = writer.temp_storage().folder
     writer.commit()
+    temporary = list(storage.temporary)
+    storage.remove_temporary()
     assert index.doc_count() == 600
-    assert not os.path.exists(temporary)  # the build's own temporary folder is gone
+    with index.searcher() as searcher:  # readable once its temporary folders are gone
+        assert searcher.doc_count() == 600 and searcher.document(id=f"{profile.kind}/{profile.slug}")
+    assert temporary and not any(os.path.exists(folder) for folder in temporary)

@@ -110,15 +110,27 @@ class PrivateRamStorage(RamStorage):
     build's temporary files go to a folder of its own, which Whoosh removes when done. (Not
     a RamStorage: the sorting pool writes its spilled runs through raw file objects, which
     RamStorage never keeps, so a directory large enough to spill, some 50,000 profiles,
-    failed with NameError: <name>.run.)"""
+    failed with NameError: <name>.run.) Whoosh removes the pool's folder but not every one it
+    asks for: remove_temporary() removes them all once the index is written."""
+
+    def __init__(self):
+        super().__init__()
+        self.temporary: list[str] = []
 
     def temp_storage(self, name=None):
-        return FileStorage(tempfile.mkdtemp(prefix="directory-whoosh-")).create()
+        self.temporary.append(tempfile.mkdtemp(prefix="directory-whoosh-"))
+        return FileStorage(self.temporary[-1]).create()
+
+    def remove_temporary(self) -> None:
+        for folder in self.temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.temporary.clear()
 
 
 def build_whoosh_index(directory: Directory):
     """An in-memory Whoosh index of every profile; document numbers follow directory order."""
-    index = PrivateRamStorage().create_index(whoosh_schema())
+    storage = PrivateRamStorage()
+    index = storage.create_index(whoosh_schema())
     writer = index.writer()
     for profile in directory.profiles:
         writer.add_document(
@@ -128,7 +140,10 @@ def build_whoosh_index(directory: Directory):
             city=slugify(profile.city) if profile.city else "",
             **searchable_fields(profile),
         )
-    writer.commit()
+    try:
+        writer.commit()
+    finally:
+        storage.remove_temporary()
     return index
 
 
