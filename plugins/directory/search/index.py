@@ -30,9 +30,9 @@ import html
 import json
 import math
 import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from io import BytesIO
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,7 +40,8 @@ import nh3
 from jinja2.utils import htmlsafe_json_dumps
 from pelican.generators import Generator
 from whoosh import fields as whoosh_fields
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.scoring import BM25F
 
 from ..markup import render_markdown
@@ -106,31 +107,37 @@ def whoosh_schema() -> whoosh_fields.Schema:
 class PrivateRamStorage(RamStorage):
     """Whoosh's RamStorage keeps the index in memory but writes its temporary files to
     <tmp>/MAIN.tmp, a folder every build on the machine shares: when one build finishes it
-    empties that folder and another, mid-write, fails with FileNotFoundError. Here each
-    build's temporary files go to a folder of its own, which Whoosh removes when done. (Not
-    a RamStorage: the sorting pool writes its spilled runs through raw file objects, which
-    RamStorage never keeps, so a directory large enough to spill, some 50,000 profiles,
-    failed with NameError: <name>.run.) Whoosh removes the pool's folder but not every one it
-    asks for: remove_temporary() removes them all once the index is written."""
-
-    def __init__(self):
-        super().__init__()
-        self.temporary: list[str] = []
+    empties that folder and another, mid-write, fails with FileNotFoundError. Here the
+    temporary files stay in memory too (an index of profiles is a few megabytes at most)."""
 
     def temp_storage(self, name=None):
-        self.temporary.append(tempfile.mkdtemp(prefix="directory-whoosh-"))
-        return FileStorage(self.temporary[-1]).create()
+        return _TemporaryRamStorage()
 
-    def remove_temporary(self) -> None:
-        for folder in self.temporary:
-            shutil.rmtree(folder, ignore_errors=True)
-        self.temporary.clear()
+
+class _TemporaryRamStorage(RamStorage):
+    """A RamStorage that also keeps a file closed through its raw file object, as Whoosh's
+    sorting pool writes the runs it spills when its postings outgrow the pool (128 MB, some
+    50,000 profiles): plain RamStorage kept a file only when closed through its wrapper, so
+    such a build failed with NameError: <name>.run."""
+
+    def create_file(self, name, **kwargs):
+        return StructFile(_KeptBytes(self.files, name), name=name)
+
+
+class _KeptBytes(BytesIO):
+    def __init__(self, files: dict, name: str):
+        super().__init__()
+        self.files, self.name = files, name
+
+    def close(self) -> None:
+        if not self.closed:
+            self.files[self.name] = self.getvalue()
+        super().close()
 
 
 def build_whoosh_index(directory: Directory):
     """An in-memory Whoosh index of every profile; document numbers follow directory order."""
-    storage = PrivateRamStorage()
-    index = storage.create_index(whoosh_schema())
+    index = PrivateRamStorage().create_index(whoosh_schema())
     writer = index.writer()
     for profile in directory.profiles:
         writer.add_document(
@@ -140,10 +147,7 @@ def build_whoosh_index(directory: Directory):
             city=slugify(profile.city) if profile.city else "",
             **searchable_fields(profile),
         )
-    try:
-        writer.commit()
-    finally:
-        storage.remove_temporary()
+    writer.commit()
     return index
 
 
