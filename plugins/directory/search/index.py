@@ -40,12 +40,13 @@ from pelican.generators import Generator
 from whoosh import fields as whoosh_fields
 from whoosh.filedb.filestore import RamStorage
 from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..markup import render_markdown
 from ..relations import Directory
 from ..slugs import slugify
 from ..validation import KINDS, Profile
-from .analyzer import SPEC, DirectoryTokenizer
+from .analyzer import SPEC, DirectoryTokenizer, analyze
 
 STATIC = Path(__file__).parent / "static"
 # Field boosts: a match in the name outweighs sectors and place, which outweigh the summary,
@@ -139,9 +140,10 @@ def shard_prefixes(postings: dict[str, list]) -> dict[str, list[str]]:
     """Terms grouped by a prefix of two letters, lengthened one letter at a time where a group
     would exceed SHARD_BYTES: a query fetches only the few kilobytes its word needs."""
     shards: dict[str, list[str]] = {}
+    sizes = {term: len(term) + len(dumps(value)) for term, value in postings.items()}
 
     def place(key: str, terms: list[str]) -> None:
-        size = sum(len(term) + len(dumps(postings[term])) for term in terms)
+        size = sum(sizes[term] for term in terms)
         if size <= SHARD_BYTES or len(key) >= MAX_KEY:
             shards[key] = terms
             return
@@ -169,7 +171,20 @@ class ClientIndex:
     files: dict[str, object]
 
 
-def export(directory: Directory, index) -> ClientIndex:
+@dataclass
+class Statistics:
+    """What the browser's BM25F needs, as Whoosh stores it: per term, per field (in field order)
+    the flat postings [doc delta, term frequency, quantised field length, ...]; the number of
+    documents; and each field's average length."""
+
+    postings: dict[str, list]
+    doc_count: int
+    average_lengths: list
+
+
+def whoosh_statistics(index) -> Statistics:
+    """The statistics read back from a Whoosh index: the reference that ``statistics`` must
+    equal (tests/test_search_speed.py holds them to it)."""
     postings: dict[str, list] = defaultdict(list)
     with index.searcher(weighting=weighting()) as searcher:
         reader = searcher.reader()
@@ -186,6 +201,60 @@ def export(directory: Directory, index) -> ClientIndex:
                     previous = doc
                     matcher.next()
                 postings[term_bytes.decode("utf-8")].append([field_number, flat])
+    return Statistics(dict(postings), doc_count, average_lengths)
+
+
+def field_terms(profile: Profile) -> list[tuple[dict[str, int], int]]:
+    """Per search field (in TEXT_FIELDS order) the frequency of each term and the field's
+    length in terms, exactly as Whoosh's Frequency format counts them."""
+    analysed = []
+    for text in searchable_fields(profile).values():
+        terms = analyze(text)
+        counts: dict[str, int] = {}
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+        analysed.append((counts, len(terms)))
+    return analysed
+
+
+def statistics(directory: Directory, analysed=field_terms) -> Statistics:
+    """The statistics computed straight from the profiles, without building a Whoosh index:
+    Whoosh spends most of its time on segments, pools and codecs that the export reads back
+    only to flatten again. Field lengths go through Whoosh's own byte quantisation; averages
+    use the exact totals, as Whoosh's do. ``analysed`` may be a cached ``field_terms``."""
+    per_field: list[dict[str, list]] = [{} for _ in TEXT_FIELDS]
+    totals = [0] * len(TEXT_FIELDS)
+    quantised: dict[int, int] = {}
+    for doc, profile in enumerate(directory.profiles):
+        for field_number, (counts, length) in enumerate(analysed(profile)):
+            if not length:
+                continue
+            totals[field_number] += length
+            stored = quantised.get(length)
+            if stored is None:
+                stored = quantised[length] = byte_to_length(length_to_byte(length))
+            table = per_field[field_number]
+            for term, frequency in counts.items():
+                entry = table.get(term)
+                if entry is None:
+                    entry = table[term] = [0, []]  # [previous document, flat postings]
+                entry[1] += (doc - entry[0], frequency, stored)
+                entry[0] = doc
+    postings: dict[str, list] = {}
+    for field_number, table in enumerate(per_field):
+        for term, (_, flat) in table.items():
+            postings.setdefault(term, []).append([field_number, flat])
+    doc_count = len(directory.profiles)
+    average_lengths = [total / (doc_count or 1) or 1 for total in totals]
+    return Statistics(postings, doc_count, average_lengths)
+
+
+def export(directory: Directory, index=None, stats: Statistics | None = None) -> ClientIndex:
+    """The client index of ``directory``: from its statistics (computed directly unless given),
+    or, when a Whoosh ``index`` is given, from what that index stores."""
+    if stats is None:
+        stats = whoosh_statistics(index) if index is not None else statistics(directory)
+    postings, doc_count, average_lengths = stats.postings, stats.doc_count, stats.average_lengths
 
     shards = shard_prefixes(postings)
     near: dict[str, list[str]] = defaultdict(list)
@@ -303,7 +372,7 @@ class SearchIndexGenerator(Generator):
     def generate_output(self, writer) -> None:
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
-        client = export(directory, build_whoosh_index(directory))
+        client = export(directory)
         write_client_index(client, folder / "index")
         for name in RUNTIME:
             shutil.copyfile(STATIC / name, folder / name)
