@@ -15,10 +15,12 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from .history import first_added
-from .markup import render_markdown
+from .incremental import cached_loader
+from .markup import remember, render_markdown
 from .pipeline import read_directory
 from .problems import BuildFailed
 from .relations import Directory
+from .reporting import build_report, incremental_build
 from .validation import KINDS, Profile
 
 KIND_LABELS = {"startup": ("Startup", "Startups"), "program": ("Program", "Programs"),
@@ -74,6 +76,14 @@ class Page:
     template: str
     variables: dict
     relative_urls: bool = True
+    # For incremental builds (incremental.py): the profiles (keys) whose data the page shows,
+    # or ALL_PROFILES. Declaring it also promises that the template reads nothing but
+    # ``variables`` and the settings, so the page can be reused while its view model is
+    # unchanged. None, the default, means unknown: the page is rendered on every build.
+    depends_on: frozenset | str | None = None
+
+
+ALL_PROFILES = "all profiles"
 
 
 def card(directory: Directory, profile: Profile) -> Card:
@@ -149,37 +159,49 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
                    for kind, count in directory.counts().items()],
         "latest": [cards[p.key] for p in newest[:LATEST_COUNT]],
         "sector_count": len(directory.sectors), "city_count": len(directory.cities),
-    })]
+    }, depends_on=ALL_PROFILES)]
     for kind in KINDS:
+        of_kind = directory.of_kind(kind)
         pages.append(Page(f"{kind}s/index.html", "listing", {
             "title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
-            "cards": [cards[p.key] for p in directory.of_kind(kind)],
-        }))
+            "cards": [cards[p.key] for p in of_kind],
+        }, depends_on=frozenset(p.key for p in of_kind)))
     for profile in directory.profiles:
+        related = directory.related[profile.key]
         pages.append(Page(f"{profile.url}index.html", "profile",
                           {"page": profile_page(directory, cards[profile.key]),
-                           "section": f"{profile.kind}s/"}))
+                           "section": f"{profile.kind}s/"},
+                          depends_on=frozenset([profile.key]).union(
+                              p.key for kind in KINDS for p in related[kind])))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]
         pages.append(Page(f"{facet_kind}/index.html", "facets",
                           {"title": plural, "facets": facets, "section": f"{facet_kind}/",
-                           "section_current": "page"}))
+                           "section_current": "page"}, depends_on=ALL_PROFILES))
         for facet in facets:
             pages.append(Page(f"{facet.url}index.html", "facet", {
                 "title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
                 "index_title": plural, "cards": [cards[p.key] for p in facet.profiles],
                 "section": f"{facet_kind}/",
-            }))
+            }, depends_on=frozenset(p.key for p in facet.profiles)))
     # The 404 page is served for any missing path, at any depth: its links must be absolute.
-    pages.append(Page("404.html", "404", {}, relative_urls=False))
+    pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset()))
     return pages
 
 
 class DirectoryGenerator(Generator):
     """Reads content/ through the pipeline and writes every directory page."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Templates do not change during a build: without this, Jinja stats every template a
+        # page extends, imports or includes, on every page.
+        self.env.auto_reload = False
+
     def generate_context(self) -> None:
-        directory, problems = read_directory(Path(self.path))
+        build = incremental_build(self.settings)
+        directory, problems = read_directory(Path(self.path), build_report(self.settings),
+                                             cached_loader(build) if build else None)
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -189,9 +211,30 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
-        for page in site_pages(self.directory, first_added(Path(self.path))):
-            writer.write_file(page.save_as, self.get_template(page.template), self.context,
-                              relative_urls=relative and page.relative_urls, **page.variables)
+        build = incremental_build(self.settings)
+        staging = Path(self.output_path)
+        if build:
+            remember(build.previous.markdown)
+        pages = site_pages(self.directory, first_added(Path(self.path)))
+        report = build_report(self.settings)
+        written = unchanged = 0
+        with report.stage("render", len(pages), "pages") as stage:
+            for page in pages:
+                fingerprint = build.page_fingerprint(page) if build else None
+                if build and build.reuse(page.save_as, fingerprint, staging):
+                    unchanged += 1
+                else:
+                    writer.write_file(page.save_as, self.get_template(page.template),
+                                      self.context, relative_urls=relative and page.relative_urls,
+                                      **page.variables)
+                    written += 1
+                stage.advance()
+            stage.notes.update(written=written, unchanged=unchanged)
+        report.counts.update(profiles=len(self.directory.profiles), written=written,
+                             unchanged=unchanged)
+        if build:
+            build.next.markdown = {profile.description: str(render_markdown(profile.description))
+                                   for profile in self.directory.profiles}
         headers = HEADERS.format(policy=self.settings["CONTENT_SECURITY_POLICY"])
         (Path(self.output_path) / "_headers").write_text(headers, encoding="utf-8")
 

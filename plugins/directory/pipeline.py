@@ -7,14 +7,20 @@ from pathlib import Path
 
 from .loading import load_content
 from .problems import Problem
+from .progress import BuildReport, QuietReport
 from .relations import Directory, relate
 from .validation import validate
 
 
-def read_directory(content: Path) -> tuple[Directory | None, list[Problem]]:
-    """The directory built from ``content``, or None and every problem found in it."""
-    documents, problems = load_content(Path(content))
-    profiles, invalid = validate(documents, Path(content))
+def read_directory(content: Path, report: BuildReport | None = None,
+                   load=None) -> tuple[Directory | None, list[Problem]]:
+    """The directory built from ``content``, or None and every problem found in it.
+    ``report`` shows the load and validate stages; ``load`` may be a cached load_file."""
+    report = report or QuietReport()
+    with report.stage("load", unit="files") as stage:
+        documents, problems = load_content(Path(content), stage, load)
+    with report.stage("validate", unit="profiles") as stage:
+        profiles, invalid = validate(documents, Path(content), stage)
     problems = sorted(set(problems + invalid))
     if problems:
         return None, problems

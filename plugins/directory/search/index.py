@@ -44,6 +44,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..markup import render_markdown
 from ..relations import Directory
+from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer, analyze
@@ -356,11 +357,16 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
-def write_client_index(client: ClientIndex, folder: Path) -> None:
+def write_client_index(client: ClientIndex, folder: Path, progress=None) -> None:
+    made: set[Path] = set()
     for name, value in client.files.items():
         path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_text(dumps(value), encoding="utf-8")
+        if progress is not None:
+            progress.advance()
 
 
 RUNTIME = ("analyzer.js", "stemmer.js", "engine.js", "search-page.js")
@@ -372,12 +378,42 @@ class SearchIndexGenerator(Generator):
     def generate_output(self, writer) -> None:
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
-        client = export(directory)
-        write_client_index(client, folder / "index")
-        for name in RUNTIME:
-            shutil.copyfile(STATIC / name, folder / name)
-        writer.write_file("search/index.html", self.get_template("search"), self.context,
-                          relative_urls=self.settings.get("RELATIVE_URLS", False),
-                          kinds=[(kind, f"{kind}s/") for kind in KINDS],
-                          search_manifest=htmlsafe_json_dumps(
-                              client.files["manifest.json"], dumps=dumps))
+        report = build_report(self.settings)
+        with report.stage("index", len(directory.profiles), "profiles") as stage:
+            client = export(directory, stats=statistics(
+                directory, analysed=counted(cached_terms(self.settings), stage)))
+        with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
+            write_client_index(client, folder / "index", stage)
+            for name in RUNTIME:
+                shutil.copyfile(STATIC / name, folder / name)
+                stage.advance()
+            writer.write_file("search/index.html", self.get_template("search"), self.context,
+                              relative_urls=self.settings.get("RELATIVE_URLS", False),
+                              kinds=[(kind, f"{kind}s/") for kind in KINDS],
+                              search_manifest=htmlsafe_json_dumps(
+                                  client.files["manifest.json"], dumps=dumps))
+
+
+def cached_terms(settings: dict):
+    """field_terms, reusing the previous build's terms of each unchanged profile."""
+    build = incremental_build(settings)
+    if build is None:
+        return field_terms
+
+    def analysed(profile: Profile):
+        key = build.fingerprints.of(profile)
+        terms = build.previous.terms.get(key)
+        if terms is None:
+            terms = field_terms(profile)
+        build.next.terms[key] = terms
+        return terms
+
+    return analysed
+
+
+def counted(analysed, stage):
+    def counting(profile: Profile):
+        stage.advance()
+        return analysed(profile)
+
+    return counting
