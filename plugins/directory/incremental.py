@@ -29,7 +29,8 @@ import shutil
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass, field, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -93,10 +94,6 @@ class Fingerprints:
         kind = type(value)
         if kind is str:
             parts.append("s" + value)
-        elif kind is Markup:
-            parts.append("m" + str(value))
-        elif kind is int or kind is float or kind is bool or value is None:
-            parts.append(f"{kind.__name__}:{value!r}")
         elif kind is list or kind is tuple:
             parts.append(f"[{len(value)}")
             for item in value:
@@ -108,15 +105,36 @@ class Fingerprints:
                 self._encode(key, parts)
                 self._encode(item, parts)
             parts.append("}")
-        elif isinstance(value, Path):
-            parts.append("p" + value.as_posix())
+        elif kind is Markup:
+            parts.append("m" + value)
+        elif kind in _PLAIN or isinstance(value, Path):
+            parts.append(repr(value))  # 1, 1.0, True, None and PosixPath('...') all differ
         elif is_dataclass(value) and not isinstance(value, type):
             memo = self._memo.get(id(value))
             if memo is None:
-                memo = self._memo[id(value)] = (value, self.of((kind.__qualname__, vars(value))))
-            parts.append("d" + memo[1].hex())
+                memo = self._memo[id(value)] = (value, self._dataclass_digest(value))
+            parts.append(memo[1])
         else:
             raise TypeError(f"cannot fingerprint a {kind.__qualname__}")
+
+    def _dataclass_digest(self, value) -> str:
+        if _prints_every_field(type(value)):
+            # A frozen dataclass of plain values (a profile) prints every field, in order.
+            text = repr(value)
+            if " at 0x" not in text:
+                return "d" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return "d" + self.of((type(value).__qualname__, vars(value))).hex()
+
+
+_PLAIN = {int, float, bool, type(None)}
+
+
+@lru_cache(maxsize=None)
+def _prints_every_field(kind: type) -> bool:
+    return (kind.__dataclass_params__.frozen and kind.__dataclass_params__.repr
+            and "__repr__" not in {name for klass in kind.__mro__[:-1] for name in vars(klass)
+                                   if klass is not kind}
+            and all(item.repr for item in fields(kind)))
 
 
 @dataclass

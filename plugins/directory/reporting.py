@@ -32,11 +32,9 @@ def finish(pelican) -> None:
     if build is not None:
         build.save()
     report = build_report(pelican.settings)
-    index = Path(pelican.output_path) / "search" / "index"
-    index_bytes = sum(path.stat().st_size for path in index.rglob("*") if path.is_file())
     counts = report.counts
     report.finish(counts.get("profiles", 0), counts.get("written", 0),
-                  counts.get("unchanged", 0), index_bytes)
+                  counts.get("unchanged", 0), counts.get("index_bytes", 0))
 
 
 def build_report(settings: dict) -> BuildReport:

@@ -357,16 +357,21 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
-def write_client_index(client: ClientIndex, folder: Path, progress=None) -> None:
+def write_client_index(client: ClientIndex, folder: Path, progress=None) -> int:
+    """Write every file of the client index; returns their size in bytes."""
     made: set[Path] = set()
+    size = 0
     for name, value in client.files.items():
         path = folder / name
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_text(dumps(value), encoding="utf-8")
+        data = dumps(value).encode("utf-8")
+        path.write_bytes(data)
+        size += len(data)
         if progress is not None:
             progress.advance()
+    return size
 
 
 RUNTIME = ("analyzer.js", "stemmer.js", "engine.js", "search-page.js")
@@ -383,7 +388,7 @@ class SearchIndexGenerator(Generator):
             client = export(directory, stats=statistics(
                 directory, analysed=counted(cached_terms(self.settings), stage)))
         with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
-            write_client_index(client, folder / "index", stage)
+            report.counts["index_bytes"] = write_client_index(client, folder / "index", stage)
             for name in RUNTIME:
                 shutil.copyfile(STATIC / name, folder / name)
                 stage.advance()
