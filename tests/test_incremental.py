@@ -148,6 +148,8 @@ def test_pages_without_declared_dependencies_are_always_rendered(tmp_path):
 
 
 def test_fingerprints_follow_every_value_of_a_view_model():
+    from markupsafe import Markup
+
     from directory.pages import Card, Link
     from directory.validation import Profile
 
@@ -164,8 +166,9 @@ def test_fingerprints_follow_every_value_of_a_view_model():
                                        Link("Oakland", "cities/oakland/"), []))
     assert digest(base) != digest(Card(profile(), "Startup", Link("Oakland", "cities/oak/"), []))
     assert digest(1) != digest(1.0) != digest(True) and digest("1") != digest(1)
+    assert digest(Markup("<b>")) != digest("<b>")
     with pytest.raises(TypeError):
-        Fingerprints().of(object())
+        Fingerprints().of([lambda: 'a view model holding code'])
 
 
 # --- progress and the summary line -------------------------------------------------------

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -109,13 +110,21 @@ def _remove_leftovers(output: Path) -> None:
     is still running (its process is alive) are left alone."""
     for prefix in (STAGING_PREFIX, PREVIOUS_PREFIX, REMOVING_PREFIX):
         for leftover in sorted(output.parent.glob(f".{output.name}{prefix}*")):
-            pid = leftover.name.rpartition("-")[2]
-            if _still_running(pid) or (prefix == REMOVING_PREFIX and pid == str(os.getpid())):
-                continue  # ours: its remover is at work
+            if _still_running(leftover.name.rpartition("-")[2]):
+                continue
+            if prefix == REMOVING_PREFIX and _recent(leftover):
+                continue  # its remover is at work
             if prefix == PREVIOUS_PREFIX and not output.exists():
                 leftover.rename(output)
             else:
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _recent(folder: Path, seconds: float = 600) -> bool:
+    try:
+        return time.time() - folder.stat().st_ctime < seconds  # renamed that long ago
+    except OSError:
+        return True  # gone already
 
 
 def _still_running(pid: str) -> bool:

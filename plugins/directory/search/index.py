@@ -31,7 +31,7 @@ import json
 import math
 import shutil
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nh3
@@ -170,6 +170,8 @@ class ClientIndex:
     """The browser's index as JSON-ready values, keyed by file name under search/index/."""
 
     files: dict[str, object]
+    # The JSON of each file as written, where export has made it already (it hashes them).
+    encoded: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -294,11 +296,12 @@ def export(directory: Directory, index=None, stats: Statistics | None = None) ->
     # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
     # a cached old one.
     digest = hashlib.sha256()
+    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()}
     for name in sorted(files):
-        digest.update(name.encode() + dumps(files[name]).encode())
+        digest.update(name.encode() + encoded[name])
     manifest["hash"] = digest.hexdigest()[:16]
     files["manifest.json"] = manifest
-    return ClientIndex(files)
+    return ClientIndex(files, encoded)
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -366,7 +369,7 @@ def write_client_index(client: ClientIndex, folder: Path, progress=None) -> int:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        data = dumps(value).encode("utf-8")
+        data = client.encoded.get(name) or dumps(value).encode("utf-8")
         path.write_bytes(data)
         size += len(data)
         if progress is not None:
