@@ -59,7 +59,9 @@ def rebuild_and_compare(content: Path, output: Path, theme: Path, tmp_path: Path
 
 def test_unchanged_content_rewrites_no_page(site):
     content, output, theme, tmp_path = site
+    manifest = (output / "search" / "index" / "manifest.json").stat().st_ino
     counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "same")
+    assert (output / "search" / "index" / "manifest.json").stat().st_ino == manifest
     assert counts["written"] == 0 and counts["unchanged"] > 40
     assert rewritten == {"search/index.html"}  # the search page is written every time
 

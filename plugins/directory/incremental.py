@@ -29,7 +29,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -75,13 +75,34 @@ def salt(settings: dict) -> str:
 
 class Fingerprints:
     """Stable digests of view models (strings, numbers, lists, dicts, dataclasses of them):
-    the SHA-256 of their pickle. Pickling runs in C, so fingerprinting every page costs a
-    fraction of rendering it. Equal pickles mean equal values, so a page is never reused
-    wrongly; the pickle also records which values are the same object, which the same code
-    on the same content reproduces, so at worst a page is rendered once more than needed.
-    A value that cannot be pickled raises TypeError: such a page is rendered every time."""
+    SHA-256 of pickles, which run in C. Each dataclass instance met in a list, tuple or dict
+    (a profile's card, on a listing and on several facet pages) is pickled once per build and
+    stands in its containers as its digest. Equal pickles mean equal values, so a page is never
+    reused wrongly; a pickle also records which values are the same object, which the same code
+    on the same content reproduces, so at worst a page is rendered once more than needed. A
+    value that cannot be pickled raises TypeError: such a page is rendered every time."""
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, bytes]] = {}  # id -> (object kept alive, digest)
 
     def of(self, value) -> bytes:
+        return self._digest(self._shallow(value))
+
+    def _shallow(self, value):
+        kind = type(value)
+        if kind is list or kind is tuple:
+            return (kind.__name__, [self._shallow(item) for item in value])
+        if kind is dict:
+            return ("dict", [(key, self._shallow(item)) for key, item in value.items()])
+        if is_dataclass(value) and not isinstance(value, type):
+            memo = self._memo.get(id(value))
+            if memo is None:
+                memo = self._memo[id(value)] = (value, self._digest(value))
+            return memo[1]  # bytes: no other value of a view model is
+        return value
+
+    @staticmethod
+    def _digest(value) -> bytes:
         try:
             data = pickle.dumps(value, protocol=FINGERPRINT_PROTOCOL)
         except (pickle.PicklingError, AttributeError, TypeError) as error:
@@ -102,6 +123,8 @@ class BuildCache:
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
     terms: dict[bytes, list] = field(default_factory=dict)
+    # The search index: (fingerprint of its inputs, its files, its manifest, its size)
+    search: tuple | None = None
 
 
 class IncrementalBuild:
@@ -147,15 +170,11 @@ class IncrementalBuild:
         exactly what this build would write; True if it was."""
         if fingerprint is None:
             return False
-        self.next.pages[save_as] = (fingerprint, (0, 0, 0))
-        entry = self.previous.pages.get(save_as)
-        if entry is None or entry[0] != fingerprint:
+        self.next.pages[save_as] = (fingerprint, (0, 0, 0))  # stat taken once published
+        if not self.reusable(save_as, fingerprint):
             return False
         source = os.path.join(self.output, save_as)  # strings: pathlib costs more than a link
         try:
-            status = os.stat(source)
-            if (status.st_ino, status.st_size, status.st_mtime_ns) != entry[1]:
-                return False
             target = os.path.join(staging, save_as)
             folder = os.path.dirname(target)
             if folder not in self._folders:
@@ -168,6 +187,22 @@ class IncrementalBuild:
         except OSError:
             return False
         return True
+
+    def reusable(self, save_as: str, fingerprint: bytes) -> bool:
+        """Whether the previous output's file at ``save_as`` is the one the previous build
+        wrote for ``fingerprint`` (same inode, size and modification time)."""
+        entry = self.previous.pages.get(save_as)
+        if entry is None or entry[0] != fingerprint:
+            return False
+        try:
+            status = os.stat(os.path.join(self.output, save_as))
+        except OSError:
+            return False
+        return (status.st_ino, status.st_size, status.st_mtime_ns) == entry[1]
+
+    def record(self, save_as: str, fingerprint: bytes) -> None:
+        """A file this build wrote itself, for the next build to reuse."""
+        self.next.pages[save_as] = (fingerprint, (0, 0, 0))
 
     # --- saved at the end ----------------------------------------------------------------
 

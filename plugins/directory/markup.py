@@ -69,3 +69,12 @@ def _render_markdown(text: str) -> Markup:
         link_rel=EXTERNAL_REL,
     )
     return Markup(clean)
+
+
+def render_all(texts) -> None:
+    """Render every text not rendered yet, on two cores when there are many."""
+    from .parallel import split
+
+    missing = sorted({text for text in texts if text not in _rendered})
+    for text, html in zip(missing, split(missing, _render_markdown, results=True)):
+        _rendered[text] = html

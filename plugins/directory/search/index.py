@@ -387,19 +387,54 @@ class SearchIndexGenerator(Generator):
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
         report = build_report(self.settings)
-        with report.stage("index", len(directory.profiles), "profiles") as stage:
-            client = export(directory, stats=statistics(
-                directory, analysed=counted(cached_terms(self.settings), stage)))
-        with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
-            report.counts["index_bytes"] = write_client_index(client, folder / "index", stage)
-            for name in RUNTIME:
-                shutil.copyfile(STATIC / name, folder / name)
-                stage.advance()
-            writer.write_file("search/index.html", self.get_template("search"), self.context,
-                              relative_urls=self.settings.get("RELATIVE_URLS", False),
-                              kinds=[(kind, f"{kind}s/") for kind in KINDS],
-                              search_manifest=htmlsafe_json_dumps(
-                                  client.files["manifest.json"], dumps=dumps))
+        build = incremental_build(self.settings)
+        key = search_inputs(build, directory) if build else None
+        previous = build.previous.search if build else None
+        if previous and previous[0] == key and all(
+                build.reusable(f"search/index/{name}", key) for name in previous[1]):
+            # Nothing the index is made of has changed: the previous index, linked.
+            _, names, manifest, size = previous
+            build.next.terms = build.previous.terms  # the same profiles
+            with report.stage("index", len(directory.profiles), "profiles"):
+                pass
+            with report.stage("write", len(names) + len(RUNTIME) + 1, "files") as stage:
+                for name in names:
+                    if not build.reuse(f"search/index/{name}", key, Path(self.output_path)):
+                        raise RuntimeError(f"could not link search/index/{name} from the "
+                                           f"previous output; build again with --full")
+                    stage.advance()
+                self.write_runtime(writer, folder, manifest, stage)
+        else:
+            with report.stage("index", len(directory.profiles), "profiles") as stage:
+                client = export(directory, stats=statistics(
+                    directory, analysed=counted(cached_terms(self.settings), stage)))
+            with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
+                size = write_client_index(client, folder / "index", stage)
+                self.write_runtime(writer, folder, client.files["manifest.json"], stage)
+            names, manifest = list(client.files), client.files["manifest.json"]
+            if build:
+                for name in names:
+                    build.record(f"search/index/{name}", key)
+        report.counts["index_bytes"] = size
+        if build:
+            build.next.search = (key, names, manifest, size)
+
+    def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
+        """The browser's scripts and the search page, which carries the manifest inline."""
+        for name in RUNTIME:
+            shutil.copyfile(STATIC / name, folder / name)
+            stage.advance()
+        writer.write_file("search/index.html", self.get_template("search"), self.context,
+                          relative_urls=self.settings.get("RELATIVE_URLS", False),
+                          kinds=[(kind, f"{kind}s/") for kind in KINDS],
+                          search_manifest=htmlsafe_json_dumps(manifest, dumps=dumps))
+
+
+def search_inputs(build, directory: Directory) -> bytes:
+    """A fingerprint of everything export() reads: the profiles in order, the facets."""
+    return build.fingerprints.of((directory.profiles, [
+        [(facet.slug, facet.name, [profile.key for profile in facet.profiles])
+         for facet in facets] for facets in (directory.sectors, directory.cities)]))
 
 
 def cached_terms(settings: dict):
