@@ -239,23 +239,31 @@ class IncrementalBuild:
 
 
 def cached_loader(build: IncrementalBuild):
-    """load_file, reusing the previous build's document for a file whose bytes are unchanged
-    (the file is read to compare; parsing and schema checks are what is saved)."""
-    from .loading import MAX_FILE_BYTES, load_file
+    """loading.load_files, reusing the previous build's document for each file whose bytes
+    are unchanged (files are read to compare; parsing and schema checks are what is saved)."""
+    from .loading import MAX_FILE_BYTES, load_files
 
-    def load(path: Path, kind: str):
-        try:
-            status = path.lstat()
-            regular = stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES
-            key = (str(path), kind, hashlib.sha1(path.read_bytes()).digest()) if regular else None
-        except OSError:
-            key = None
-        if key is None:
-            return load_file(path, kind)  # let it say what is wrong
-        loaded = build.previous.documents.get(key)
-        if loaded is None:
-            loaded = load_file(path, kind)
-        build.next.documents[key] = loaded
+    def load_many(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
+        keys = []
+        for path, kind in files:
+            try:
+                status = path.lstat()
+                regular = stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES
+                keys.append((str(path), kind, hashlib.sha1(path.read_bytes()).digest())
+                            if regular else None)
+            except OSError:
+                keys.append(None)  # load_file says what is wrong
+        missing = [index for index, key in enumerate(keys)
+                   if key is None or key not in build.previous.documents]
+        fresh = dict(zip(missing, load_files([files[index] for index in missing], progress)))
+        loaded = []
+        for index, key in enumerate(keys):
+            result = fresh[index] if index in fresh else build.previous.documents[key]
+            if key is not None:
+                build.next.documents[key] = result
+            loaded.append(result)
+        if progress is not None:
+            progress.advance(len(files) - len(missing))
         return loaded
 
-    return load
+    return load_many

@@ -85,23 +85,31 @@ class Document:
 
 
 def load_content(content: Path, progress=None,
-                 load=None) -> tuple[list[Document], list[Problem]]:
+                 load_many=None) -> tuple[list[Document], list[Problem]]:
     """Every profile under ``content``, sorted by path, and every problem met on the way.
-    ``progress`` (a progress.Stage) counts the files; ``load`` may replace load_file (with a
-    cached one)."""
+    ``progress`` (a progress.Stage) counts the files; ``load_many`` may replace load_files
+    (with a cached one)."""
     documents: list[Document] = []
     problems: list[Problem] = []
     files = list(_profile_files(Path(content), problems))
     if progress is not None:
         progress.total = len(files)
-    for path, kind in files:
-        document, found = (load or load_file)(path, kind)
-        if progress is not None:
-            progress.advance()
+    for (path, kind), (document, found) in zip(files, (load_many or load_files)(files, progress)):
         problems.extend(found)
         # An unreadable file still exists: other profiles may point at its slug.
         documents.append(document or Document(path=path, kind=kind, slug=path.stem, data=None))
     return documents, problems
+
+
+def load_files(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
+    """load_file for each (path, kind), on two cores when there are many."""
+    from .parallel import split
+
+    return split(files, _load_pair, progress, results=True)
+
+
+def _load_pair(item: tuple[Path, str]):
+    return load_file(*item)
 
 
 def _profile_files(content: Path, problems: list[Problem]):

@@ -13,12 +13,12 @@ from .validation import validate
 
 
 def read_directory(content: Path, report: BuildReport | None = None,
-                   load=None) -> tuple[Directory | None, list[Problem]]:
+                   load_many=None) -> tuple[Directory | None, list[Problem]]:
     """The directory built from ``content``, or None and every problem found in it.
-    ``report`` shows the load and validate stages; ``load`` may be a cached load_file."""
+    ``report`` shows the load and validate stages; ``load_many`` may be a cached load_files."""
     report = report or QuietReport()
     with report.stage("load", unit="files") as stage:
-        documents, problems = load_content(Path(content), stage, load)
+        documents, problems = load_content(Path(content), stage, load_many)
     with report.stage("validate", unit="profiles") as stage:
         profiles, invalid = validate(documents, Path(content), stage)
     problems = sorted(set(problems + invalid))

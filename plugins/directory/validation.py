@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from .loading import IMAGES_FOLDER, Document
+from .parallel import split
 from .problems import Problem, display_path
 from .slugs import slugify
 
@@ -99,6 +100,10 @@ def validate(documents: list[Document], content: Path,
     profiles: list[Profile] = []
     if progress is not None:
         progress.total = len(documents)
+    unchecked = [document for document in documents
+                 if document.data is not None and document.schema_problems is None]
+    for document, found in zip(unchecked, split(unchecked, schema_problems, results=True)):
+        document.schema_problems = found
     for document in documents:
         if progress is not None:
             progress.advance()
@@ -115,14 +120,8 @@ def validate(documents: list[Document], content: Path,
 
 
 def check_document(document: Document, content: Path) -> list[Problem]:
-    validator = schema_validator(document.kind)
     if document.schema_problems is None:  # kept with the document by incremental builds
-        document.schema_problems = [
-            problem
-            for error in validator.iter_errors(document.data)
-            if tuple(error.absolute_path) not in document.refused  # loading has said why
-            for problem in explain(error, document, validator.schema)
-        ]
+        document.schema_problems = schema_problems(document)
     problems = list(document.schema_problems)
     data = document.data
     located = {(problem.line, problem.col) for problem in problems}
@@ -157,6 +156,17 @@ def check_document(document: Document, content: Path) -> list[Problem]:
                                                  f"sector as '{seen[slug]}'; remove one of them"))
             seen.setdefault(slug, sector)
     return sorted(problems)
+
+
+def schema_problems(document: Document) -> list[Problem]:
+    """What the JSON Schema of the document's kind says of its data."""
+    validator = schema_validator(document.kind)
+    return [
+        problem
+        for error in validator.iter_errors(document.data)
+        if tuple(error.absolute_path) not in document.refused  # loading has said why
+        for problem in explain(error, document, validator.schema)
+    ]
 
 
 def value_at(data, location: tuple):
