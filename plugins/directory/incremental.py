@@ -88,6 +88,10 @@ class Fingerprints:
     def of(self, value) -> bytes:
         return self._digest(self._shallow(value))
 
+    def of_whole(self, value) -> bytes:
+        """The same guarantee in one pickle, for a value met once (no memo to share)."""
+        return self._digest(value)
+
     def _shallow(self, value):
         kind = type(value)
         if kind is list or kind is tuple:
@@ -122,7 +126,7 @@ class BuildCache:
     pages: dict[str, tuple[bytes, tuple[int, int, int]]] = field(default_factory=dict)
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
-    terms: dict[bytes, list] = field(default_factory=dict)
+    terms: dict[object, list] = field(default_factory=dict)  # profile -> field_terms
     # The search index: (fingerprint of its inputs, its files, its manifest, its size)
     search: tuple | None = None
 

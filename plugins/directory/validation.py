@@ -321,6 +321,7 @@ NAME_SUFFIXES = {"inc", "incorporated", "llc", "ltd", "limited", "labs", "lab", 
                  "corporation", "company", "pbc", "the"}
 
 
+@lru_cache(maxsize=None)
 def identity_name(name: str) -> str:
     """A name reduced to what makes it the same organisation: 'Pick My Solar, Inc.' == 'pick my solar'."""
     folded = unicodedata.normalize("NFKD", name)

@@ -433,7 +433,7 @@ class SearchIndexGenerator(Generator):
 
 def search_inputs(build, directory: Directory) -> bytes:
     """A fingerprint of everything export() reads: the profiles in order, the facets."""
-    return build.fingerprints.of((directory.profiles, [
+    return build.fingerprints.of_whole((directory.profiles, [
         [(facet.slug, facet.name, [profile.key for profile in facet.profiles])
          for facet in facets] for facets in (directory.sectors, directory.cities)]))
 
@@ -443,16 +443,15 @@ def cached_terms(settings: dict, profiles: list[Profile]):
     of each unchanged profile."""
     build = incremental_build(settings)
     previous = build.previous.terms if build else {}
-    keys = {profile.key: build.fingerprints.of(profile) for profile in profiles} if build else {}
-    missing = [profile for profile in profiles if keys.get(profile.key) not in previous]
-    analysed = dict(zip((profile.key for profile in missing),
-                        split(missing, field_terms, results=True)))
+    # Keyed by the profile itself: a frozen dataclass, equal only when every field is.
+    missing = [profile for profile in profiles if profile not in previous]
+    analysed = dict(zip(missing, split(missing, field_terms, results=True)))
     for profile in profiles:
-        if profile.key not in analysed:
-            analysed[profile.key] = previous[keys[profile.key]]
-        if build:
-            build.next.terms[keys[profile.key]] = analysed[profile.key]
-    return lambda profile: analysed[profile.key]
+        if profile not in analysed:
+            analysed[profile] = previous[profile]
+    if build:
+        build.next.terms = analysed
+    return analysed.__getitem__
 
 
 def counted(analysed, stage):
