@@ -182,7 +182,12 @@ class IncrementalBuild:
             target = os.path.join(staging, save_as)
             folder = os.path.dirname(target)
             if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
+                try:
+                    os.mkdir(folder)  # the common case: only the page's own folder is new
+                except FileNotFoundError:
+                    os.makedirs(folder, exist_ok=True)
+                except FileExistsError:
+                    pass
                 self._folders.add(folder)
             try:
                 os.link(source, target)
