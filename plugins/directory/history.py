@@ -3,6 +3,13 @@
 Git history is the only date that is both meaningful and reproducible: file modification times
 change with every clone. One `git log` call covers the whole folder, so this stays fast at
 10,000 profiles. Outside a git checkout, or for files not committed yet, there is no date.
+
+A shallow clone (`git clone --depth N`, CI's default checkout) lacks the older history. Its
+oldest commit, the shallow boundary, has no parent, so git reports it as adding every file
+present then: each such file gets the boundary commit's time. That is "added no later than",
+true, in the right order against every file added since, and the same in every clone of that
+commit at that depth, so builds stay reproducible; fetch the whole history (fetch-depth: 0 in
+the workflows) for the real dates. The build reads no clock, so it needs no SOURCE_DATE_EPOCH.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ and by `invoke validate`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .loading import load_content
@@ -16,12 +17,29 @@ def read_directory(content: Path, report: BuildReport | None = None,
                    load_many=None) -> tuple[Directory | None, list[Problem]]:
     """The directory built from ``content``, or None and every problem found in it.
     ``report`` shows the load and validate stages; ``load_many`` may be a cached load_files."""
+    checked = check_content(content, report=report, load_many=load_many)
+    return checked.directory, checked.errors
+
+
+@dataclass(frozen=True)
+class Checked:
+    directory: Directory | None  # None when there is any error
+    errors: list[Problem]
+    notices: list[Problem]  # worth a look, never a failure (a domain shared by two profiles)
+
+
+def check_content(content: Path, focus: set[Path] | None = None,
+                  report: BuildReport | None = None, load_many=None) -> Checked:
+    """Every error and notice in ``content``; ``focus`` (resolved paths) is where near-duplicate
+    errors go when one file of the pair is among them (see duplicates.py)."""
     report = report or QuietReport()
     with report.stage("load", unit="files") as stage:
         documents, problems = load_content(Path(content), stage, load_many)
     with report.stage("validate", unit="profiles") as stage:
-        profiles, invalid = validate(documents, Path(content), stage)
+        profiles, invalid = validate(documents, Path(content), focus, stage)
     problems = sorted(set(problems + invalid))
-    if problems:
-        return None, problems
-    return relate(profiles), []
+    errors = [problem for problem in problems if problem.is_error]
+    notices = [problem for problem in problems if not problem.is_error]
+    if errors:
+        return Checked(None, errors, notices)
+    return Checked(relate(profiles), [], notices)
