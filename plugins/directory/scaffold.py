@@ -145,6 +145,7 @@ def example_values(kind: str, slug: str, content: Path) -> dict[str, str]:
         "startups": f"[{first('startups', 'startup-slug')}]",
         "same_as_ok": f"[{first(f'{kind}s', 'other-slug')}]   # only if the duplicate check "
                       f"flags a different {kind}",
+        "added": "2024-03-15   # only if git history cannot tell when it was added",
     }
 
 

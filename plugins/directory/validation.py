@@ -8,6 +8,7 @@ written twice) follow, once every file has been checked on its own.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Profile:
     startups: tuple[str, ...] = ()
     # Slugs of profiles of the same kind that only look like this one (see duplicates.py).
     same_as_ok: tuple[str, ...] = ()
+    added: str | None = None  # YYYY-MM-DD, when git history cannot tell
 
     @property
     def key(self) -> tuple[str, str]:
@@ -72,8 +74,28 @@ def schema_validator(kind: str, schemas: Path = SCHEMAS) -> Draft202012Validator
                  for path in sorted(schemas.glob("*.schema.json"))}
     registry = Registry().with_resources(
         (name, Resource.from_contents(contents)) for name, contents in documents.items())
+    # The format checker checks "format": "date" (the 'added' field) with date.fromisoformat.
     return Draft202012Validator(inline_references(documents[f"{kind}.schema.json"], documents),
-                                registry=registry)
+                                registry=registry,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def schema_view(data, schema: dict):
+    """The document as the schema sees it: YAML 1.1 reads an unquoted 2024-03-15 as a date, and
+    for a date field that is just what the contributor meant, so it is checked as its text."""
+    if not isinstance(data, dict):
+        return data
+    view = dict(data)
+    for key, value in data.items():
+        if is_date_field(schema, key) and isinstance(value, datetime.date):
+            view[key] = value.isoformat()  # a datetime gives 2024-03-15T10:00:00: not a date
+    return view
+
+
+def is_date_field(schema: dict, key: str) -> bool:
+    field = schema.get("properties", {}).get(key, {})
+    reference = field.get("$ref", field.get(INLINED_FROM, ""))  # inline_references keeps it
+    return reference.endswith("/$defs/date")
 
 
 def inline_references(schema, documents: dict[str, dict]):
@@ -89,8 +111,12 @@ def inline_references(schema, documents: dict[str, dict]):
     name, _, pointer = reference.partition("#")
     if name in documents and pointer.startswith("/$defs/") and pointer.count("/") == 2:
         target = inline_references(documents[name]["$defs"][pointer.split("/")[2]], documents)
-        schema = {**target, **{key: value for key, value in schema.items() if key != "$ref"}}
+        schema = {**target, **{key: value for key, value in schema.items() if key != "$ref"},
+                  INLINED_FROM: reference}
     return schema
+
+
+INLINED_FROM = "x-inlined-from"  # not a JSON Schema keyword: validators ignore it
 
 
 def validate(documents: list[Document], content: Path, focus: set[Path] | None = None,
@@ -168,7 +194,7 @@ def schema_problems(document: Document) -> list[Problem]:
     validator = schema_validator(document.kind)
     return [
         problem
-        for error in validator.iter_errors(document.data)
+        for error in validator.iter_errors(schema_view(document.data, validator.schema))
         if tuple(error.absolute_path) not in document.refused  # loading has said why
         for problem in explain(error, document, validator.schema)
     ]
@@ -230,6 +256,10 @@ def explain(error, document: Document, schema: dict) -> list[Problem]:
         missing = [key for key in error.validator_value if key not in error.instance]
         return [document.problem(location, f"missing required key '{key}': add a line "
                                  f"'{key}: ...' ({property_hint(schema, key)})") for key in missing]
+    if error.schema.get("format") == "date" and validator in ("type", "format"):
+        literal = document.retyped.get(location, error.instance)
+        return [document.problem(location, f"{field}: '{literal}' is not a date; write the day as "
+                                 f"YYYY-MM-DD, such as 2024-03-15")]
     if validator == "type":
         expected = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
@@ -295,6 +325,8 @@ def pattern_message(location: tuple, field: str, value: str) -> str:
 
 def make_profile(document: Document) -> Profile:
     data = dict(document.data)
+    if isinstance(data.get("added"), datetime.date):
+        data["added"] = data["added"].isoformat()
     for key in ("sectors", "programs", "startups", "same_as_ok"):
         if key in data:
             data[key] = tuple(data[key])
