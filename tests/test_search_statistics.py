@@ -26,9 +26,16 @@ def synthetic_directory(tmp_path_factory):
     return directory_of(generate(tmp_path_factory.mktemp("synthetic") / "content", 400).content)
 
 
+def directory_for(which: str, request):
+    """The sample content, or (only when asked: generating it takes seconds) the synthetic."""
+    if which == "sample":
+        return directory_of(CONTENT)
+    return request.getfixturevalue("synthetic_directory")
+
+
 @pytest.mark.parametrize("which", ["sample", "synthetic"])
-def test_direct_statistics_equal_whoosh(which, synthetic_directory):
-    directory = directory_of(CONTENT) if which == "sample" else synthetic_directory
+def test_direct_statistics_equal_whoosh(which, request):
+    directory = directory_for(which, request)
     direct = statistics(directory)
     reference = whoosh_statistics(build_whoosh_index(directory))
     assert direct.doc_count == reference.doc_count
@@ -40,8 +47,8 @@ def test_direct_statistics_equal_whoosh(which, synthetic_directory):
 
 
 @pytest.mark.parametrize("which", ["sample", "synthetic"])
-def test_client_index_is_byte_identical_to_the_whoosh_export(which, synthetic_directory):
-    directory = directory_of(CONTENT) if which == "sample" else synthetic_directory
+def test_client_index_is_byte_identical_to_the_whoosh_export(which, request):
+    directory = directory_for(which, request)
     direct = export(directory).files
     reference = export(directory, build_whoosh_index(directory)).files
     assert list(direct) == list(reference)
