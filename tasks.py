@@ -32,14 +32,16 @@ def validate(c, content="content", format="text", file=None):
 
 @task(help={"content": "folder of profiles (default: content)",
             "output": "where the site goes (default: output)",
-            "settings": "Pelican settings file (default: pelicanconf.py; publishconf.py to publish)"})
-def build(c, content="content", output="output", settings="pelicanconf.py"):
+            "settings": "Pelican settings file (default: pelicanconf.py; publishconf.py to publish)",
+            "full": "render every page, ignoring what the previous build left in cache/"})
+def build(c, content="content", output="output", settings="pelicanconf.py", full=False):
     """Validate and build the site into OUTPUT, replacing it only if the build succeeds."""
     from directory.building import build_site
     from directory.problems import BuildFailed
 
     try:
-        build_site(ROOT / settings, content=Path(content), output=Path(output))
+        build_site(ROOT / settings, content=Path(content), output=Path(output),
+                   **({"DIRECTORY_INCREMENTAL": False} if full else {}))
     except BuildFailed as failure:
         raise Exit(f"build stopped: {failure}; {output}/ is unchanged", code=1)
     print(f"Site built in {output}/. Browse it with: .venv/bin/invoke serve "
