@@ -14,11 +14,13 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from .charts import home_charts, write_charts
 from .history import first_added
 from .markup import render_markdown
 from .pipeline import read_directory
 from .problems import BuildFailed
-from .relations import Directory
+from .relations import Directory, largest_facets
+from .similar import similar_profiles
 from .validation import KINDS, Profile
 
 KIND_LABELS = {"startup": ("Startup", "Startups"), "program": ("Program", "Programs"),
@@ -27,6 +29,7 @@ FORMAT_LABELS = {"incubator": "Incubator", "accelerator": "Accelerator", "reside
                  "challenge": "Challenge", "fellowship": "Fellowship", "other": "Other"}
 LATEST_COUNT = 6
 FACET_TITLES = {"sectors": ("Sector", "Sectors"), "cities": ("City", "Cities")}
+BROWSE_COUNT = 12  # sectors and cities on the home page; /sectors/ and /cities/ list them all
 
 
 @dataclass
@@ -66,6 +69,18 @@ class ProfilePage:
     facts: list[Fact]
     related: list[Section] = field(default_factory=list)
     structured_data: dict = field(default_factory=dict)  # schema.org JSON-LD
+    similar: list[Card] = field(default_factory=list)  # same sectors or city (similar.py)
+
+
+@dataclass
+class Browse:
+    """A home-page block: the largest facets of one kind and a link to all of them."""
+
+    id: str
+    title: str
+    facets: list
+    index_url: str
+    index_text: str
 
 
 @dataclass
@@ -149,16 +164,24 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
                    for kind, count in directory.counts().items()],
         "latest": [cards[p.key] for p in newest[:LATEST_COUNT]],
         "sector_count": len(directory.sectors), "city_count": len(directory.cities),
+        "browse": [Browse(f"browse-{kind}", f"Browse by {FACET_TITLES[kind][0].lower()}",
+                          largest_facets(facets, BROWSE_COUNT), f"{kind}/",
+                          f"All {len(facets)} {FACET_TITLES[kind][1].lower()}")
+                   for kind, facets in (("sectors", directory.sectors),
+                                        ("cities", directory.cities)) if facets],
+        "charts": home_charts(directory, FORMAT_LABELS),
     })]
     for kind in KINDS:
         pages.append(Page(f"{kind}s/index.html", "listing", {
             "title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
             "cards": [cards[p.key] for p in directory.of_kind(kind)],
         }))
+    similar = similar_profiles(directory)
     for profile in directory.profiles:
+        view = profile_page(directory, cards[profile.key])
+        view.similar = [cards[other.key] for other in similar[profile.key]]
         pages.append(Page(f"{profile.url}index.html", "profile",
-                          {"page": profile_page(directory, cards[profile.key]),
-                           "section": f"{profile.kind}s/"}))
+                          {"page": view, "section": f"{profile.kind}s/"}))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]
         pages.append(Page(f"{facet_kind}/index.html", "facets",
@@ -192,6 +215,7 @@ class DirectoryGenerator(Generator):
         for page in site_pages(self.directory, first_added(Path(self.path))):
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative and page.relative_urls, **page.variables)
+        write_charts(home_charts(self.directory, FORMAT_LABELS), Path(self.output_path))
         headers = HEADERS.format(policy=self.settings["CONTENT_SECURITY_POLICY"])
         (Path(self.output_path) / "_headers").write_text(headers, encoding="utf-8")
 
