@@ -151,3 +151,22 @@ def livereload(c, content="content", output="output", port=8000):
     from directory.livereload import preview
 
     preview(ROOT, ROOT / "pelicanconf.py", Path(content), Path(output), int(port))
+
+
+# --- Screenshots (visitor branch) ----------------------------------------------------------
+
+@task(help={"output_dir": "where the PNG files go (default: docs)",
+            "content": "folder of profiles (default: content)"})
+def screenshots(c, output_dir="docs", content="content"):
+    """Build the site and shoot the home page, a profile and the search page in Chromium."""
+    import tempfile
+
+    from directory.building import build_site
+    from directory.screenshots import take_screenshots
+
+    ensure_chromium()
+    with tempfile.TemporaryDirectory() as temporary:
+        site = Path(temporary) / "output"
+        build_site(ROOT / "pelicanconf.py", content=Path(content), output=site)
+        for path in take_screenshots(site, Path(output_dir)):
+            print(f"wrote {path}")

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 from .relations import Directory, sort_key
 
 SECTOR_BARS = 10  # the largest sectors; the table and /sectors/ have the rest
-LABEL_CHARS = 22  # longer labels are cut with an ellipsis in the image (the table has them whole)
+LABEL_CHARS = 20  # longer labels are cut with an ellipsis in the image (the table has them whole)
 
 # (light, dark): surface, text, muted text, bars, grid lines; the dark values are the theme's.
 PALETTE = {
@@ -128,8 +128,8 @@ def formats_chart(directory: Directory, format_labels: dict[str, str]) -> Chart:
 
 # --- drawing ------------------------------------------------------------------------------
 
-WIDTH = 480
-COLUMNS_HEIGHT = 220
+WIDTH = 400
+COLUMNS_HEIGHT = 200
 BAR_ROW, BAR_HEIGHT, BAR_TOP = 30, 20, 8
 BAR_GAP = BAR_ROW - BAR_HEIGHT
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
@@ -188,7 +188,7 @@ def text(x: float, y: float, content: str, css: str, anchor: str = "start",
 
 def draw_bars(chart: Chart) -> str:
     """Horizontal bars, a label on the left and the value at the end of each bar."""
-    row, bar_height, top, label_width, value_room = BAR_ROW, BAR_HEIGHT, BAR_TOP, 176, 44
+    row, bar_height, top, label_width, value_room = BAR_ROW, BAR_HEIGHT, BAR_TOP, 156, 36
     largest = max(bar.value for bar in chart.bars) or 1
     span = WIDTH - label_width - value_room
     body = []
