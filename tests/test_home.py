@@ -4,6 +4,7 @@ force over every pair."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -196,3 +197,22 @@ def test_similar_profiles_equal_the_brute_force_ranking(rows):
     got = similar_profiles(relate(profiles), limit=4)
     assert {key: [p.key for p in similar] for key, similar in got.items()} == \
         brute_force_similar(data, limit=4)
+
+
+@pytest.mark.parametrize("theme", [0, 1], ids=["light", "dark"])
+def test_chart_colours_contrast_in_both_themes(site, theme):
+    """axe cannot see inside an image: check the colours each chart file uses, per theme."""
+    from test_accessibility import contrast
+
+    svg = (site.output / "charts" / "sectors.svg").read_text(encoding="utf-8")
+    light = dict(re.findall(r'class="(bg|text|muted|bar)"[^>]*? fill="(#[0-9a-f]{6})"', svg))
+    dark = dict(re.findall(r"\.(bg|text|muted|bar) \{ fill: (#[0-9a-f]{6}); \}", svg))
+    colours = {name: rgb_of(value) for name, value in (light, dark)[theme].items()}
+    assert set(colours) == {"bg", "text", "muted", "bar"}
+    assert contrast(colours["text"], colours["bg"]) >= 4.5
+    assert contrast(colours["muted"], colours["bg"]) >= 4.5
+    assert contrast(colours["bar"], colours["bg"]) >= 3  # WCAG 1.4.11, graphics
+
+
+def rgb_of(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
