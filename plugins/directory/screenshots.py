@@ -52,7 +52,7 @@ def serving(folder: Path):
         thread.join()
 
 
-def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
     # Polled from Python: Playwright's wait_for_function evaluates a string in the page, which
     # the site's Content-Security-Policy forbids.
     deadline = time.monotonic() + timeout
