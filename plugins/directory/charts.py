@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 from .relations import Directory, sort_key
 
 SECTOR_BARS = 10  # the largest sectors; the table and /sectors/ have the rest
-LABEL_CHARS = 20  # longer labels are cut with an ellipsis in the image (the table has them whole)
+LABEL_CHARS = 18  # longer labels are cut with an ellipsis in the image (the table has them whole)
 
 # (light, dark): surface, text, muted text, bars, grid lines; the dark values are the theme's.
 PALETTE = {
@@ -188,14 +188,15 @@ def text(x: float, y: float, content: str, css: str, anchor: str = "start",
 
 def draw_bars(chart: Chart) -> str:
     """Horizontal bars, a label on the left and the value at the end of each bar."""
-    row, bar_height, top, label_width, value_room = BAR_ROW, BAR_HEIGHT, BAR_TOP, 156, 36
+    row, bar_height, top, label_width, value_room = BAR_ROW, BAR_HEIGHT, BAR_TOP, 164, 36
     largest = max(bar.value for bar in chart.bars) or 1
     span = WIDTH - label_width - value_room
     body = []
     for index, bar in enumerate(chart.bars):
         y = top + index * row
         length = span * bar.value / largest
-        body.append(text(label_width - 8, y + 15, shorten(bar.label), "text", "end", bar.label))
+        # Left-aligned from the edge: a wide label can never be cut off by the image's edge.
+        body.append(text(0, y + 15, shorten(bar.label), "text", "start", bar.label))
         if bar.value:
             body.append(f'    <rect class="bar" x="{label_width}" y="{number(y)}" '
                         f'width="{number(length)}" height="{bar_height}" rx="2" '
@@ -206,7 +207,7 @@ def draw_bars(chart: Chart) -> str:
 
 def draw_columns(chart: Chart) -> str:
     """Vertical columns over a timeline, with round grid lines and a few year labels."""
-    height, left, right, top, bottom = COLUMNS_HEIGHT, 36, 8, 12, 28
+    height, left, right, top, bottom = COLUMNS_HEIGHT, 36, 20, 12, 28
     plot_width, plot_height = WIDTH - left - right, height - top - bottom
     largest = max(bar.value for bar in chart.bars) or 1
     step = nice_step(largest)
