@@ -12,8 +12,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_screenshots_of_home_profile_and_search(sample_site, tmp_path):
-    written = take_screenshots(sample_site.output, tmp_path / "docs")
+def test_screenshots_of_home_profile_and_search(browser, sample_site, tmp_path):
+    written = take_screenshots(sample_site.output, tmp_path / "docs", browser)
     assert [path.name for path in written] == [name for name, _, _ in SHOTS] == [
         "screenshot-home.png", "screenshot-profile.png", "screenshot-search.png"]
     sizes = {path.name: path.stat().st_size for path in written}

@@ -62,18 +62,26 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
         page.wait_for_timeout(25)
 
 
-def take_screenshots(site: Path, output_dir: Path, chromium: str = CHROMIUM) -> list[Path]:
-    """Shoot each page of SHOTS from the built ``site`` into ``output_dir``; returns the files."""
-    from playwright.sync_api import sync_playwright
+def take_screenshots(site: Path, output_dir: Path, browser=None,
+                     chromium: str = CHROMIUM) -> list[Path]:
+    """Shoot each page of SHOTS from the built ``site`` into ``output_dir``; returns the files.
+    Uses ``browser`` (a Playwright Browser) when given, else launches Chromium for the job."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
+                                             headless=True)
+            try:
+                return take_screenshots(site, output_dir, own)
+            finally:
+                own.close()
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with serving(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
-                                             headless=True)
+    with serving(site) as base:
+        context = browser.new_context(viewport=VIEWPORT, color_scheme="light",
+                                      reduced_motion="reduce", device_scale_factor=1)
         try:
-            context = browser.new_context(viewport=VIEWPORT, color_scheme="light",
-                                          reduced_motion="reduce", device_scale_factor=1)
             page = context.new_page()
             for file_name, path, ready in SHOTS:
                 page.goto(base + path, wait_until="load")
@@ -83,7 +91,6 @@ def take_screenshots(site: Path, output_dir: Path, chromium: str = CHROMIUM) -> 
                 target = output_dir / file_name
                 page.screenshot(path=str(target), animations="disabled", caret="hide")
                 written.append(target)
-            context.close()
         finally:
-            browser.close()
+            context.close()
     return written
