@@ -56,3 +56,14 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
                            "frame-ancestors 'none'")
 CONTENT_SECURITY_POLICY_META = CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", "")
+
+# Open data (plugins/directory/open_data.py): the licence of /directory.json and
+# /directory.csv, shown on /about/data/.
+DATA_LICENSE_NAME = "CC BY 4.0"
+DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# Where profile files live, for each profile's "Edit this profile" and "Report a correction"
+# links; leave REPO_URL empty to hide both.
+REPO_URL = "https://github.com/example/civic-directory"
+REPO_BRANCH = "main"
+# How many of the newest profiles /feeds/new.atom.xml lists.
+NEW_PROFILES_FEED_LIMIT = 50

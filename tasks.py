@@ -17,17 +17,17 @@ sys.path.insert(0, str(ROOT / "plugins"))
 CHROMIUM = "/usr/bin/chromium"
 
 
-@task(help={"content": "folder of profiles (default: content)"})
-def validate(c, content="content"):
+@task(help={"content": "folder of profiles (default: content)",
+            "format": "text (PATH:LINE:COL: error: MESSAGE) or github (workflow commands)",
+            "file": "check only this file (repeatable); references still see every profile"},
+      iterable=["file"])
+def validate(c, content="content", format="text", file=None):
     """Check every profile; print every problem as PATH:LINE:COL: error: MESSAGE."""
-    from directory.pipeline import read_directory
+    from directory.checking import run_check
 
-    directory, problems = read_directory(Path(content))
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        raise Exit(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", code=1)
-    print(f"{len(directory.profiles)} profiles OK")
+    status = run_check(Path(content), file or [], format)
+    if status:
+        raise Exit(code=status)
 
 
 @task(help={"content": "folder of profiles (default: content)",
@@ -151,6 +151,55 @@ def livereload(c, content="content", output="output", port=8000):
     from directory.livereload import preview
 
     preview(ROOT, ROOT / "pelicanconf.py", Path(content), Path(output), int(port))
+
+
+# --- Contributor tools (contrib branch) -----------------------------------------------------
+
+@task(help={"type": "startup, program or mentor", "name": "the name, e.g. \"Cicló Cargo\"",
+            "content": "folder of profiles (default: content)",
+            "website": "its website, to warn when another profile has the same domain"},
+      positional=["type", "name"])
+def new(c, type, name, content="content", website=None):
+    """Write content/<type>s/<slug>.yaml: every field as a commented template."""
+    from directory.scaffold import ScaffoldError, new_profile
+
+    try:
+        made = new_profile(type, name, Path(content), website=website)
+    except ScaffoldError as error:
+        raise Exit(f"error: {error}", code=1)
+    for warning in made.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Wrote {made.path}: fill in the required keys, then run .venv/bin/invoke validate")
+
+
+@task(help={"content": "folder of profiles (default: content)",
+            "report": "write a report to this file: .md for Markdown, .json for JSON",
+            "timeout": "seconds to wait for an answer (default: 10)",
+            "retries": "retries after a timeout, a connection error or a 5xx (default: 2)",
+            "concurrency": "requests at once, never two to one server (default: 4)",
+            "ignore": "profiles and addresses not to fetch, with reasons (default: links-ignore.yaml)",
+            "backoff": "seconds before the first retry, doubled each time (default: 1)"})
+def check_links(c, content="content", report="", timeout=10.0, retries=2, concurrency=4,
+                ignore="links-ignore.yaml", backoff=1.0):
+    """Check every profile's website; fail only when a link is dead."""
+    from directory.links import (IgnoreFileError, Options, check_links as check, collect_links,
+                                 counts, problems_for, write_report)
+
+    try:
+        links = collect_links(Path(content), Path(ignore))
+    except IgnoreFileError as error:
+        raise Exit(f"error: {error}", code=2)
+    check(links, Options(timeout=float(timeout), retries=int(retries),
+                         concurrency=int(concurrency), backoff=float(backoff)))
+    for problem in problems_for(links):
+        print(problem, file=sys.stderr)
+    if report:
+        write_report(links, Path(report))
+    total = counts(links)
+    print(", ".join(f"{count} {verdict}" for verdict, count in total.items())
+          + (f"; report in {report}" if report else ""))
+    if total["dead"]:
+        raise Exit(code=1)
 
 
 # --- Screenshots (visitor branch) ----------------------------------------------------------

@@ -40,6 +40,7 @@ PAGES = {
     "cities": "/cities/",
     "city": "/cities/los-angeles/",
     "search": "/search/?q=solar",
+    "about-data": "/about/data/",
     "not-found": "/no/such/page/",
 }
 

@@ -270,13 +270,14 @@ CASES: list[Case] = [
     Case("duplicate-name", {"startups/pick-my-solar-inc.yaml":
                             "name: Pick My Solar, Inc.\nsummary: Solar panels.\ncity: Los Angeles\n"},
          [("startups/pick-my-solar.yaml", 1, 7,
-           ("this looks like the same startup as {content}/startups/pick-my-solar-inc.yaml:1 "
+           ("this looks like the same startup as {content}/startups/pick-my-solar-inc.yaml:1:7 "
             "('Pick My Solar, Inc.'): names match once case, accents, punctuation and words like "
-            "Inc or LLC are ignored; merge the two profiles into one",))]),
+            "Inc or LLC are ignored; merge the two profiles into one, or, if they really are "
+            "different, add 'same_as_ok: [pick-my-solar-inc]' to this file",))]),
     Case("duplicate-name-accents-llc", {"startups/ciclo-mobility-llc.yaml":
                                         "name: CICLO MOBILITY LLC\nsummary: Bikes.\ncity: Los Angeles\n"},
          [("startups/ciclo-mobility.yaml", 2, 7,
-           ("this looks like the same startup as {content}/startups/ciclo-mobility-llc.yaml:1 "
+           ("this looks like the same startup as {content}/startups/ciclo-mobility-llc.yaml:1:7 "
             "('CICLO MOBILITY LLC')", "merge the two profiles into one"))]),
     Case("duplicate-name-the-labs", {"startups/the-pothole-radar-labs.yaml":
                                      "name: The Pothole Radar Labs\nsummary: Potholes.\ncity: Sacramento\n"},
@@ -286,7 +287,7 @@ CASES: list[Case] = [
     Case("duplicate-website", {"startups/web-one.yaml": base("web-one", website="http://www.same-page.example/page/"),
                                "startups/web-two.yaml": base("web-two", website="https://same-page.example/page")},
          [("startups/web-two.yaml", 4, 10,
-           ("this looks like the same startup as {content}/startups/web-one.yaml:4 "
+           ("this looks like the same startup as {content}/startups/web-one.yaml:4:10 "
             "('http://www.same-page.example/page/'): both websites are the same page; merge the "
             "two profiles into one",))]),
     Case("shared-domain-is-not-a-duplicate", {

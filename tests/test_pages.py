@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from pelican.settings import read_settings
 from conftest import Site, build, copy_content, run_module, write_profile
 
 KINDS = ("startup", "program", "mentor")
@@ -455,6 +456,11 @@ def external_urls(site: BuiltSite) -> set[str]:
     return urls
 
 
+# The theme's own outside links: the data licence and each profile's edit and correction links.
+SETTINGS = read_settings(str(Path(__file__).resolve().parents[1] / "pelicanconf.py"))
+REPOSITORY_LINKS = (SETTINGS["DATA_LICENSE_URL"], SETTINGS["REPO_URL"])
+
+
 def check_links(site: BuiltSite, local_prefix: str | None = None) -> list[str]:
     """Every link, image, style sheet and form on every page; returns what is broken.
 
@@ -476,7 +482,7 @@ def check_links(site: BuiltSite, local_prefix: str | None = None) -> list[str]:
                     if href[1:] not in ids:
                         broken.append(f"{where}: no such id")
                     continue
-                if href in allowed_external:
+                if href in allowed_external or href.startswith(REPOSITORY_LINKS):
                     if element.tag != "a":
                         broken.append(f"{where}: external resource")
                     continue

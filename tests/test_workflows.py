@@ -165,3 +165,20 @@ def test_the_tools_are_pinned_in_requirements():
     for package in ("check-jsonschema", "zizmor"):
         assert re.search(rf"^{package}==\d+(\.\d+)+$", requirements, re.MULTILINE), package
     assert shutil.which("zizmor", path=str(BIN)) and shutil.which("check-jsonschema", path=str(BIN))
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda path: path.name)
+def test_every_invoke_command_of_a_workflow_exists_with_its_options(path):
+    """A workflow that calls a task or an option that does not exist fails only on GitHub:
+    ask invoke itself for each task's help and check every --option the workflow passes."""
+    for command in run_commands(load(path.name)):
+        for line in command.splitlines():
+            words = line.split()
+            if ".venv/bin/invoke" not in words[:1]:
+                continue
+            task = words[1]
+            shown = subprocess.run([sys.executable, "-m", "invoke", "--help", task], cwd=ROOT,
+                                   capture_output=True, text=True, timeout=60)
+            assert shown.returncode == 0, f"{path.name}: no task {task!r}: {shown.stderr}"
+            for option in (word for word in words[2:] if word.startswith("--")):
+                assert option in shown.stdout, f"{path.name}: {task} has no option {option}"

@@ -8,12 +8,14 @@ Data flows one way: YAML files -> loaded documents (loading) -> validated profil
 from pelican import signals
 
 from . import staging
+from .open_data import OpenDataGenerator
 from .pages import DirectoryGenerator
 from .search.index import SearchIndexGenerator
 
 
 def get_generators(pelican):
-    return [DirectoryGenerator, SearchIndexGenerator]
+    # OpenDataGenerator stays last: its sitemap lists the pages the others wrote.
+    return [DirectoryGenerator, SearchIndexGenerator, OpenDataGenerator]
 
 
 def register():

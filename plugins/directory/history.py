@@ -40,3 +40,30 @@ def first_added(content: Path) -> dict[Path, int]:
         elif field:
             added[Path(top, field)] = stamp  # newest first: the oldest 'A' wins
     return added
+
+
+def last_modified(content: Path) -> dict[Path, int]:
+    """Commit time (Unix seconds) of the newest commit that touched each file under ``content``,
+    for a profile's "last updated" date, the sitemap's lastmod and the exports.
+
+    Like first_added, one `git log` call for the whole folder; files git does not know get no date.
+    """
+    content = Path(content).resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(content), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        log = subprocess.run(
+            ["git", "-C", top, "log", "-z", "--format=@%ct", "--name-only", "--no-renames",
+             "--", str(content)],
+            capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    modified: dict[Path, int] = {}
+    stamp = 0
+    for field in log.split("\x00"):
+        field = field.strip("\n")
+        if field.startswith("@") and field[1:].isdigit():
+            stamp = int(field[1:])
+        elif field:
+            modified.setdefault(Path(top, field), stamp)  # newest first: the first one wins
+    return modified

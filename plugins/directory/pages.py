@@ -21,6 +21,7 @@ from .pipeline import read_directory
 from .problems import BuildFailed
 from .relations import Directory, largest_facets
 from .similar import similar_profiles
+from .structured_data import structured_data
 from .validation import KINDS, Profile
 
 KIND_LABELS = {"startup": ("Startup", "Startups"), "program": ("Program", "Programs"),
@@ -130,28 +131,8 @@ def profile_page(directory: Directory, this: Card) -> ProfilePage:
         facts=facts,
         related=[Section(KIND_LABELS[kind][1], related[kind]) for kind in KINDS
                  if kind != profile.kind],
-        structured_data=structured_data(profile),
+        structured_data=structured_data(directory, profile),
     )
-
-
-def structured_data(profile: Profile) -> dict:
-    """schema.org description of a profile, for search engines and open-data crawlers."""
-    data = {"@context": "https://schema.org",
-            "@type": "Person" if profile.kind == "mentor" else "Organization",
-            "name": profile.name, "description": profile.summary}
-    if profile.website:
-        data["url"] = profile.website
-    if profile.city and profile.kind == "mentor":
-        data["workLocation"] = {"@type": "Place", "name": profile.city}
-    elif profile.city:
-        data["address"] = {"@type": "PostalAddress", "addressLocality": profile.city}
-        if profile.region:
-            data["address"]["addressRegion"] = profile.region
-    if profile.founded:
-        data["foundingDate"] = str(profile.founded)
-    if profile.role:
-        data["jobTitle"] = profile.role
-    return data
 
 
 def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:

@@ -3,6 +3,7 @@ and by `invoke validate`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .loading import load_content
@@ -13,9 +14,25 @@ from .validation import validate
 
 def read_directory(content: Path) -> tuple[Directory | None, list[Problem]]:
     """The directory built from ``content``, or None and every problem found in it."""
+    checked = check_content(content)
+    return checked.directory, checked.errors
+
+
+@dataclass(frozen=True)
+class Checked:
+    directory: Directory | None  # None when there is any error
+    errors: list[Problem]
+    notices: list[Problem]  # worth a look, never a failure (a domain shared by two profiles)
+
+
+def check_content(content: Path, focus: set[Path] | None = None) -> Checked:
+    """Every error and notice in ``content``; ``focus`` (resolved paths) is where near-duplicate
+    errors go when one file of the pair is among them (see duplicates.py)."""
     documents, problems = load_content(Path(content))
-    profiles, invalid = validate(documents, Path(content))
+    profiles, invalid = validate(documents, Path(content), focus)
     problems = sorted(set(problems + invalid))
-    if problems:
-        return None, problems
-    return relate(profiles), []
+    errors = [problem for problem in problems if problem.is_error]
+    notices = [problem for problem in problems if not problem.is_error]
+    if errors:
+        return Checked(None, errors, notices)
+    return Checked(relate(profiles), [], notices)

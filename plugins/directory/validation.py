@@ -8,20 +8,20 @@ written twice) follow, once every file has been checked on its own.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from .duplicates import check_escape_hatch, find_duplicates
+from .duplicates import identity_name  # noqa: F401  (bench/synthetic.py imports it from here)
 from .loading import IMAGES_FOLDER, Document
-from .problems import Problem, display_path
+from .problems import Problem
 from .slugs import slugify
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
@@ -53,6 +53,9 @@ class Profile:
     role: str | None = None
     programs: tuple[str, ...] = ()
     startups: tuple[str, ...] = ()
+    # Slugs of profiles of the same kind that only look like this one (see duplicates.py).
+    same_as_ok: tuple[str, ...] = ()
+    added: str | None = None  # YYYY-MM-DD, when git history cannot tell
 
     @property
     def key(self) -> tuple[str, str]:
@@ -72,11 +75,32 @@ def schema_validator(kind: str, schemas: Path = SCHEMAS) -> Draft202012Validator
     ]
     registry = Registry().with_resources(resources)
     schema = json.loads((schemas / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, registry=registry)
+    # The format checker checks "format": "date" (the 'added' field) with date.fromisoformat.
+    return Draft202012Validator(schema, registry=registry,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def validate(documents: list[Document], content: Path) -> tuple[list[Profile], list[Problem]]:
-    """Profiles for every document that passes, and every problem found in any of them."""
+def schema_view(data, schema: dict):
+    """The document as the schema sees it: YAML 1.1 reads an unquoted 2024-03-15 as a date, and
+    for a date field that is just what the contributor meant, so it is checked as its text."""
+    if not isinstance(data, dict):
+        return data
+    view = dict(data)
+    for key, value in data.items():
+        if is_date_field(schema, key) and isinstance(value, datetime.date):
+            view[key] = value.isoformat()  # a datetime gives 2024-03-15T10:00:00: not a date
+    return view
+
+
+def is_date_field(schema: dict, key: str) -> bool:
+    return schema.get("properties", {}).get(key, {}).get("$ref", "").endswith("/$defs/date")
+
+
+def validate(documents: list[Document], content: Path,
+             focus: set[Path] | None = None) -> tuple[list[Profile], list[Problem]]:
+    """Profiles for every document that passes, and every problem found in any of them
+    (notices, which fail nothing, among them). ``focus``: the files a contributor is checking,
+    which near-duplicate errors are put on when one of the pair is among them."""
     problems: list[Problem] = []
     profiles: list[Profile] = []
     for document in documents:
@@ -88,7 +112,9 @@ def validate(documents: list[Document], content: Path) -> tuple[list[Profile], l
             profiles.append(make_profile(document))
     existing = {(document.kind, document.slug) for document in documents}
     problems.extend(check_references(documents, existing))
-    problems.extend(check_duplicates(profiles, {document.path: document for document in documents}))
+    problems.extend(check_escape_hatch(documents, existing))
+    problems.extend(find_duplicates(profiles, {document.path: document for document in documents},
+                                    focus))
     return profiles, problems
 
 
@@ -96,7 +122,7 @@ def check_document(document: Document, content: Path) -> list[Problem]:
     validator = schema_validator(document.kind)
     problems = [
         problem
-        for error in validator.iter_errors(document.data)
+        for error in validator.iter_errors(schema_view(document.data, validator.schema))
         if tuple(error.absolute_path) not in document.refused  # loading has said why
         for problem in explain(error, document, validator.schema)
     ]
@@ -191,6 +217,10 @@ def explain(error, document: Document, schema: dict) -> list[Problem]:
         missing = [key for key in error.validator_value if key not in error.instance]
         return [document.problem(location, f"missing required key '{key}': add a line "
                                  f"'{key}: ...' ({property_hint(schema, key)})") for key in missing]
+    if error.schema.get("format") == "date" and validator in ("type", "format"):
+        literal = document.retyped.get(location, error.instance)
+        return [document.problem(location, f"{field}: '{literal}' is not a date; write the day as "
+                                 f"YYYY-MM-DD, such as 2024-03-15")]
     if validator == "type":
         expected = error.validator_value
         expected = expected if isinstance(expected, list) else [expected]
@@ -202,6 +232,10 @@ def explain(error, document: Document, schema: dict) -> list[Problem]:
             if "string" in expected:
                 message += f"; put it in quotes: \"{literal}\""
             return [document.problem(location, message)]
+        if error.instance is None and len(location) == 1 and location[0] in schema["properties"]:
+            optional = "" if location[0] in schema.get("required", ()) else " or remove the line"
+            return [document.problem(location, f"{field} has no value; write it after the colon "
+                                     f"({property_hint(schema, location[0])}){optional}")]
         if "integer" in expected and isinstance(error.instance, str) and error.instance.strip().isdigit():
             return [document.problem(location, f"{field}: expected {wanted}; remove the quotes "
                                      f"around {error.instance.strip()}")]
@@ -252,7 +286,9 @@ def pattern_message(location: tuple, field: str, value: str) -> str:
 
 def make_profile(document: Document) -> Profile:
     data = dict(document.data)
-    for key in ("sectors", "programs", "startups"):
+    if isinstance(data.get("added"), datetime.date):
+        data["added"] = data["added"].isoformat()
+    for key in ("sectors", "programs", "startups", "same_as_ok"):
         if key in data:
             data[key] = tuple(data[key])
     for key in ("name", "summary", "city", "region", "role", "operator"):
@@ -279,51 +315,4 @@ def check_references(documents: list[Document], existing: set) -> list[Problem]:
                 hint = f" — did you mean '{close[0]}'?" if close else ""
                 problems.append(document.problem(
                     (key, index), f"unknown {kind} '{slug}': there is no content/{kind}s/{slug}.yaml{hint}"))
-    return problems
-
-
-# Words that name a legal form rather than the organisation itself.
-NAME_SUFFIXES = {"inc", "incorporated", "llc", "ltd", "limited", "labs", "lab", "co", "corp",
-                 "corporation", "company", "pbc", "the"}
-
-
-def identity_name(name: str) -> str:
-    """A name reduced to what makes it the same organisation: 'Pick My Solar, Inc.' == 'pick my solar'."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(char for char in folded if not unicodedata.combining(char)).lower()
-    words = [word for word in re.split(r"[^a-z0-9]+", folded) if word]
-    while len(words) > 1 and words[-1] in NAME_SUFFIXES:
-        words.pop()
-    while len(words) > 1 and words[0] == "the":
-        words.pop(0)
-    return " ".join(words)
-
-
-def identity_website(url: str) -> str:
-    """A website reduced to its page: scheme, 'www.', a trailing slash and a fragment do not
-    count; the query does (?id=1 and ?id=2 are different pages)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    return host + (parts.path.rstrip("/") or "") + (f"?{parts.query}" if parts.query else "")
-
-
-def check_duplicates(profiles: list[Profile], documents: dict) -> list[Problem]:
-    problems = []
-    seen: dict[tuple[str, str, str], Profile] = {}
-    for profile in sorted(profiles, key=lambda p: str(p.source)):
-        identities = [("name", identity_name(profile.name))]
-        if profile.website:
-            identities.append(("website", identity_website(profile.website)))
-        # A mentor may well link to the page of the program she runs: compare within a kind.
-        identities = [(field, profile.kind, identity) for field, identity in identities]
-        for field, kind, identity in identities:
-            first = seen.setdefault((field, kind, identity), profile)
-            if first is profile:
-                continue
-            line = documents[first.source].mark((field,))[0]
-            how = ("names match once case, accents, punctuation and words like Inc or LLC are "
-                   "ignored" if field == "name" else "both websites are the same page")
-            problems.append(documents[profile.source].problem(
-                (field,), f"this looks like the same {first.kind} as {display_path(first.source)}:{line} "
-                          f"('{getattr(first, field)}'): {how}; merge the two profiles into one"))
     return problems

@@ -1,0 +1,125 @@
+"""Open data and machine-readable pages: the Pelican Generator that writes /directory.json,
+/directory.schema.json, /directory.csv, /feeds/new.atom.xml, /sitemap.xml, /robots.txt, the
+default link-preview image and the /about/data/ page, and gives every page its meta tags and
+every profile page its dates and edit links.
+
+It reads only the directory graph that pages.py's generator put in the context, and git's
+dates (provenance.py). It must stay the last generator: the sitemap lists the HTML pages the
+others have written by then.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import exports, feeds, seo
+from .provenance import profile_records, repository_url
+from .social_image import social_card_png
+from .validation import KINDS, SCHEMAS, schema_validator
+
+ABOUT_DATA = "about/data/index.html"
+COMMON_DEFS = json.loads((SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
+DEFAULT_LICENSE = ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    path: str  # relative to the site root
+    what: str
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    name: str
+    kinds: str
+    description: str
+
+
+def field_rows() -> list[FieldRow]:
+    """One row per profile field, from the schemas, for the data page's table."""
+    rows = []
+    for name in exports.all_field_names():
+        kinds = [kind for kind in KINDS if name in exports.field_names(kind)]
+        rule = schema_validator(kinds[0]).schema["properties"][name]
+        if len(kinds) > 1 and "$ref" in rule:  # shared: the common definition's wording
+            rule = COMMON_DEFS.get(rule["$ref"].rsplit("/", 1)[1], rule)
+        rows.append(FieldRow(name, "all" if len(kinds) == len(KINDS) else ", ".join(kinds),
+                             rule.get("description", "")))
+    return rows
+
+
+class OpenDataGenerator(Generator):
+
+    def generate_context(self) -> None:
+        self.directory = self.context["directory"]
+        self.base = seo.site_base(self.settings)
+        self.records = profile_records(
+            self.directory, Path(self.path), self.settings,
+            lambda profile: f"{self.base}/{profile.url}" if self.base else None)
+        # Read by the theme: _meta.html on every page, _provenance.html on profile pages.
+        self.context["page_meta"] = seo.SiteMeta(self.settings, self.directory)
+        self.context["profile_records"] = self.records
+
+    def license(self) -> dict:
+        name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
+        url = self.settings.get("DATA_LICENSE_URL") or DEFAULT_LICENSE[1]
+        return {"name": name, "url": url}
+
+    def write(self, path: str, data: str | bytes) -> None:
+        target = Path(self.output_path) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8", newline="")
+
+    def generate_output(self, writer) -> None:
+        document = exports.directory_document(self.directory, self.records, self.base,
+                                              self.settings.get("SITENAME", ""), self.license())
+        self.write(exports.JSON_FILE, exports.to_json(document))
+        self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
+                                                         indent=1))
+        self.write(exports.CSV_FILE, exports.to_csv(document))
+        self.write(seo.SOCIAL_IMAGE, social_card_png(self.settings.get("SITENAME", ""),
+                                                     self.settings.get("SITE_DESCRIPTION", "")))
+        if self.base:
+            limit = int(self.settings.get("NEW_PROFILES_FEED_LIMIT") or feeds.FEED_LIMIT)
+            self.write(seo.FEED, feeds.new_profiles_feed(
+                self.directory, self.records, self.base, self.settings.get("SITENAME", ""),
+                seo.FEED, limit))
+        writer.write_file(ABOUT_DATA, self.get_template("about-data"), self.context,
+                          relative_urls=self.settings.get("RELATIVE_URLS", False),
+                          title="Open data", downloads=self.downloads(),
+                          data_license=self.license(), fields=field_rows(),
+                          schema_version=exports.SCHEMA_VERSION,
+                          list_separator=exports.LIST_SEPARATOR,
+                          formula_starts=" ".join(c for c in exports.FORMULA_STARTS if c.strip()),
+                          repo_url=repository_url(self.settings),
+                          feed_published=bool(self.base))
+        if self.base:
+            pages = sorted(seo.page_path(path.relative_to(self.output_path).as_posix())
+                           for path in Path(self.output_path).rglob("*.html")
+                           if path.name != seo.NOT_FOUND)
+            lastmod = seo.lastmod_of_pages(self.directory, self.records, pages)
+            self.write(seo.SITEMAP, seo.sitemap_xml(self.base, lastmod))
+        self.write("robots.txt", seo.robots_txt(self.base))
+
+    def downloads(self) -> list[Download]:
+        files = [
+            Download("directory.json", exports.JSON_FILE, "Every profile with every field, its "
+                     "description as Markdown and as HTML, its links and its dates."),
+            Download("directory.schema.json", exports.SCHEMA_FILE, "The JSON Schema of "
+                     "directory.json."),
+            Download("directory.csv", exports.CSV_FILE, "One row per profile, for spreadsheets."),
+        ]
+        if self.base:
+            files += [Download("New profiles (Atom feed)", seo.FEED, "The newest additions, "
+                               "newest first, for feed readers."),
+                      Download("sitemap.xml", seo.SITEMAP, "Every page, with the day it last "
+                               "changed.")]
+        return files
