@@ -39,6 +39,7 @@ PAGES = {
     "sector": "/sectors/clean-energy/",
     "city": "/cities/los-angeles/",
     "search": "/search/?q=solar",
+    "about-data": "/about/data/",
     "not-found": "/404.html",
 }
 SEARCH_READY = ("document.documentElement.classList.contains('search-ready')"
