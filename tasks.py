@@ -202,3 +202,22 @@ def check_links(c, content="content", report="", timeout=10.0, retries=2, concur
           + (f"; report in {report}" if report else ""))
     if total["dead"]:
         raise Exit(code=1)
+
+
+# --- Screenshots (visitor branch) ----------------------------------------------------------
+
+@task(help={"output_dir": "where the PNG files go (default: docs)",
+            "content": "folder of profiles (default: content)"})
+def screenshots(c, output_dir="docs", content="content"):
+    """Build the site and shoot the home page, a profile and the search page in Chromium."""
+    import tempfile
+
+    from directory.building import build_site
+    from directory.screenshots import take_screenshots
+
+    ensure_chromium()
+    with tempfile.TemporaryDirectory() as temporary:
+        site = Path(temporary) / "output"
+        build_site(ROOT / "pelicanconf.py", content=Path(content), output=site)
+        for path in take_screenshots(site, Path(output_dir)):
+            print(f"wrote {path}")

@@ -15,14 +15,16 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from .charts import home_charts, write_charts
 from .history import first_added
 from .incremental import cached_loader
 from .markup import remember, render_all, render_markdown
 from .parallel import split
 from .pipeline import read_directory
 from .problems import BuildFailed
-from .relations import Directory
+from .relations import Directory, largest_facets
 from .reporting import build_report, incremental_build
+from .similar import similar_profiles
 from .structured_data import structured_data
 from .validation import KINDS, Profile
 
@@ -32,6 +34,7 @@ FORMAT_LABELS = {"incubator": "Incubator", "accelerator": "Accelerator", "reside
                  "challenge": "Challenge", "fellowship": "Fellowship", "other": "Other"}
 LATEST_COUNT = 6
 FACET_TITLES = {"sectors": ("Sector", "Sectors"), "cities": ("City", "Cities")}
+BROWSE_COUNT = 12  # sectors and cities on the home page; /sectors/ and /cities/ list them all
 
 
 @dataclass
@@ -71,6 +74,18 @@ class ProfilePage:
     facts: list[Fact]
     related: list[Section] = field(default_factory=list)
     structured_data: dict = field(default_factory=dict)  # schema.org JSON-LD
+    similar: list[Card] = field(default_factory=list)  # same sectors or city (similar.py)
+
+
+@dataclass
+class Browse:
+    """A home-page block: the largest facets of one kind and a link to all of them."""
+
+    id: str
+    title: str
+    facets: list
+    index_url: str
+    index_text: str
 
 
 @dataclass
@@ -157,6 +172,12 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
                    for kind, count in directory.counts().items()],
         "latest": [cards[p.key] for p in newest[:LATEST_COUNT]],
         "sector_count": len(directory.sectors), "city_count": len(directory.cities),
+        "browse": [Browse(f"browse-{kind}", f"Browse by {FACET_TITLES[kind][0].lower()}",
+                          largest_facets(facets, BROWSE_COUNT), f"{kind}/",
+                          f"All {len(facets)} {FACET_TITLES[kind][1].lower()}")
+                   for kind, facets in (("sectors", directory.sectors),
+                                        ("cities", directory.cities)) if facets],
+        "charts": home_charts(directory, FORMAT_LABELS),
     }, depends_on=ALL_PROFILES)]
     for kind in KINDS:
         of_kind = directory.of_kind(kind)
@@ -164,13 +185,16 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
             "title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
             "cards": [cards[p.key] for p in of_kind],
         }, depends_on=frozenset(p.key for p in of_kind)))
+    similar = similar_profiles(directory)
     for profile in directory.profiles:
         related = directory.related[profile.key]
+        view = profile_page(directory, cards[profile.key])
+        view.similar = [cards[other.key] for other in similar[profile.key]]
         pages.append(Page(f"{profile.url}index.html", "profile",
-                          {"page": profile_page(directory, cards[profile.key]),
-                           "section": f"{profile.kind}s/"},
+                          {"page": view, "section": f"{profile.kind}s/"},
                           depends_on=frozenset([profile.key]).union(
-                              p.key for kind in KINDS for p in related[kind])))
+                              p.key for kind in KINDS for p in related[kind]).union(
+                              other.key for other in similar[profile.key])))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]
         pages.append(Page(f"{facet_kind}/index.html", "facets",
@@ -245,6 +269,8 @@ class DirectoryGenerator(Generator):
         if build:
             build.next.markdown = {profile.description: str(render_markdown(profile.description))
                                    for profile in self.directory.profiles}
+        home = next(page for page in pages if page.template == "index")
+        write_charts(home.variables["charts"], staging)  # the charts the home page shows
         headers = HEADERS.format(policy=self.settings["CONTENT_SECURITY_POLICY"])
         (Path(self.output_path) / "_headers").write_text(headers, encoding="utf-8")
 
