@@ -32,14 +32,16 @@ def validate(c, content="content", format="text", file=None):
 
 @task(help={"content": "folder of profiles (default: content)",
             "output": "where the site goes (default: output)",
-            "settings": "Pelican settings file (default: pelicanconf.py; publishconf.py to publish)"})
-def build(c, content="content", output="output", settings="pelicanconf.py"):
+            "settings": "Pelican settings file (default: pelicanconf.py; publishconf.py to publish)",
+            "full": "render every page, ignoring what the previous build left in cache/"})
+def build(c, content="content", output="output", settings="pelicanconf.py", full=False):
     """Validate and build the site into OUTPUT, replacing it only if the build succeeds."""
     from directory.building import build_site
     from directory.problems import BuildFailed
 
     try:
-        build_site(ROOT / settings, content=Path(content), output=Path(output))
+        build_site(ROOT / settings, content=Path(content), output=Path(output),
+                   **({"DIRECTORY_INCREMENTAL": False} if full else {}))
     except BuildFailed as failure:
         raise Exit(f"build stopped: {failure}; {output}/ is unchanged", code=1)
     print(f"Site built in {output}/. Browse it with: .venv/bin/invoke serve "
@@ -205,6 +207,25 @@ def check_links(c, content="content", report="", timeout=10.0, retries=2, concur
           + (f"; report in {report}" if report else ""))
     if total["dead"]:
         raise Exit(code=1)
+
+
+# --- Screenshots (visitor branch) ----------------------------------------------------------
+
+@task(help={"output_dir": "where the PNG files go (default: docs)",
+            "content": "folder of profiles (default: content)"})
+def screenshots(c, output_dir="docs", content="content"):
+    """Build the site and shoot the home page, a profile and the search page in Chromium."""
+    import tempfile
+
+    from directory.building import build_site
+    from directory.screenshots import take_screenshots
+
+    ensure_chromium()
+    with tempfile.TemporaryDirectory() as temporary:
+        site = Path(temporary) / "output"
+        build_site(ROOT / "pelicanconf.py", content=Path(content), output=site)
+        for path in take_screenshots(site, Path(output_dir)):
+            print(f"wrote {path}")
 
 
 # --- Synthetic directories and the build benchmark (bench branch) ---------------------------

@@ -334,7 +334,12 @@ def test_description_markdown_is_rendered(site):
 
 def related_on(site: BuiltSite, key: tuple) -> dict[str, set[str]]:
     by_kind = defaultdict(set)
-    for (kind, slug), text in site.profile_links(profile_path(key)):
+    links = site.profile_links(profile_path(key))
+    # "Similar profiles" (same sectors or city, tests/test_home.py) are not relations.
+    for similar in site.main(profile_path(key)).find_all("section", **{"class": "related similar"}):
+        for link in site.profile_links(profile_path(key), within=similar):
+            links.remove(link)
+    for (kind, slug), text in links:
         assert text == name_of(site, (kind, slug))  # every related name is its own link
         by_kind[kind].add(slug)
     return dict(by_kind)

@@ -7,7 +7,7 @@ Data flows one way: YAML files -> loaded documents (loading) -> validated profil
 
 from pelican import signals
 
-from . import staging
+from . import reporting, staging
 from .open_data import OpenDataGenerator
 from .pages import DirectoryGenerator
 from .search.index import SearchIndexGenerator
@@ -20,5 +20,7 @@ def get_generators(pelican):
 
 def register():
     signals.initialized.connect(staging.redirect_output)
+    signals.initialized.connect(reporting.start)  # after: it needs the final output folder
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(staging.publish_output)
+    signals.finalized.connect(reporting.finish)  # after: it records the published files

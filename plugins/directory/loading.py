@@ -69,6 +69,8 @@ class Document:
     retyped: dict[Location, str] = field(default_factory=dict)
     # Values refused while loading (a forbidden tag): loading has said why, validation need not.
     refused: set[Location] = field(default_factory=set)
+    # What the JSON Schema says of ``data``, once validation has asked (None: not yet).
+    schema_problems: list[Problem] | None = None
 
     def mark(self, location: Location, key: bool = False) -> tuple[int, int]:
         """The closest known position: the key or value itself, else its nearest parent."""
@@ -82,16 +84,32 @@ class Document:
         return Problem(self.path, line, col, message)
 
 
-def load_content(content: Path) -> tuple[list[Document], list[Problem]]:
-    """Every profile under ``content``, sorted by path, and every problem met on the way."""
+def load_content(content: Path, progress=None,
+                 load_many=None) -> tuple[list[Document], list[Problem]]:
+    """Every profile under ``content``, sorted by path, and every problem met on the way.
+    ``progress`` (a progress.Stage) counts the files; ``load_many`` may replace load_files
+    (with a cached one)."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    for path, kind in _profile_files(Path(content), problems):
-        document, found = load_file(path, kind)
+    files = list(_profile_files(Path(content), problems))
+    if progress is not None:
+        progress.total = len(files)
+    for (path, kind), (document, found) in zip(files, (load_many or load_files)(files, progress)):
         problems.extend(found)
         # An unreadable file still exists: other profiles may point at its slug.
         documents.append(document or Document(path=path, kind=kind, slug=path.stem, data=None))
     return documents, problems
+
+
+def load_files(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
+    """load_file for each (path, kind), on two cores when there are many."""
+    from .parallel import split
+
+    return split(files, _load_pair, progress, results=True)
+
+
+def _load_pair(item: tuple[Path, str]):
+    return load_file(*item)
 
 
 def _profile_files(content: Path, problems: list[Problem]):

@@ -8,7 +8,6 @@ has its h1 (the name) and h2 sections, so a contributor's '#' becomes an h3 inst
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -36,10 +35,31 @@ class DemoteHeadingsExtension(Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
 
 
-# Each description is rendered for its page and again, as plain text, for the search index.
-@lru_cache(maxsize=None)
+# Building a Markdown instance (its extensions, processors and patterns) costs more than
+# converting a short description; one instance, reset between texts, converts them all.
+_converter = markdown.Markdown(extensions=[DemoteHeadingsExtension()], output_format="html")
+
+
+# Each description is rendered for its page and again, as plain text, for the search index;
+# incremental builds (incremental.py) also keep what the previous build rendered.
+_rendered: dict[str, Markup] = {}
+
+
 def render_markdown(text: str) -> Markup:
-    html = markdown.markdown(text or "", extensions=[DemoteHeadingsExtension()], output_format="html")
+    html = _rendered.get(text)
+    if html is None:
+        html = _rendered[text] = _render_markdown(text)
+    return html
+
+
+def remember(rendered: dict[str, str]) -> None:
+    """Take descriptions rendered by an earlier build with the same code."""
+    for text, html in rendered.items():
+        _rendered.setdefault(text, Markup(html))
+
+
+def _render_markdown(text: str) -> Markup:
+    html = _converter.reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -49,3 +69,12 @@ def render_markdown(text: str) -> Markup:
         link_rel=EXTERNAL_REL,
     )
     return Markup(clean)
+
+
+def render_all(texts) -> None:
+    """Render every text not rendered yet, on two cores when there are many."""
+    from .parallel import split
+
+    missing = sorted({text for text in texts if text not in _rendered})
+    for text, html in zip(missing, split(missing, _render_markdown, results=True)):
+        _rendered[text] = html

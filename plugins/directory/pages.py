@@ -13,12 +13,18 @@ from pathlib import Path
 
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.utils import sanitised_join
 
+from .charts import home_charts, write_charts
 from .history import first_added
-from .markup import render_markdown
+from .incremental import cached_loader
+from .markup import remember, render_all, render_markdown
+from .parallel import split
 from .pipeline import read_directory
 from .problems import BuildFailed
-from .relations import Directory
+from .relations import Directory, largest_facets
+from .reporting import build_report, incremental_build
+from .similar import similar_profiles
 from .structured_data import structured_data
 from .validation import KINDS, Profile
 
@@ -28,6 +34,7 @@ FORMAT_LABELS = {"incubator": "Incubator", "accelerator": "Accelerator", "reside
                  "challenge": "Challenge", "fellowship": "Fellowship", "other": "Other"}
 LATEST_COUNT = 6
 FACET_TITLES = {"sectors": ("Sector", "Sectors"), "cities": ("City", "Cities")}
+BROWSE_COUNT = 12  # sectors and cities on the home page; /sectors/ and /cities/ list them all
 
 
 @dataclass
@@ -67,6 +74,18 @@ class ProfilePage:
     facts: list[Fact]
     related: list[Section] = field(default_factory=list)
     structured_data: dict = field(default_factory=dict)  # schema.org JSON-LD
+    similar: list[Card] = field(default_factory=list)  # same sectors or city (similar.py)
+
+
+@dataclass
+class Browse:
+    """A home-page block: the largest facets of one kind and a link to all of them."""
+
+    id: str
+    title: str
+    facets: list
+    index_url: str
+    index_text: str
 
 
 @dataclass
@@ -75,6 +94,14 @@ class Page:
     template: str
     variables: dict
     relative_urls: bool = True
+    # For incremental builds (incremental.py): the profiles (keys) whose data the page shows,
+    # or ALL_PROFILES. Declaring it also promises that the template reads nothing but
+    # ``variables`` and the settings, so the page can be reused while its view model is
+    # unchanged. None, the default, means unknown: the page is rendered on every build.
+    depends_on: frozenset | str | None = None
+
+
+ALL_PROFILES = "all profiles"
 
 
 def card(directory: Directory, profile: Profile) -> Card:
@@ -120,47 +147,83 @@ def profile_page(directory: Directory, this: Card) -> ProfilePage:
     )
 
 
+def resolved_sources(profiles: list[Profile]) -> dict[tuple[str, str], Path]:
+    """Each profile's file with every link resolved, as git names it. Profiles sit directly in
+    a kind's folder and content/ holds no links, so resolving each folder once is enough
+    (Path.resolve per file costs a few system calls each, at 10,000 files)."""
+    folders: dict[Path, Path] = {}
+    resolved = {}
+    for profile in profiles:
+        folder = profile.source.parent
+        if folder not in folders:
+            folders[folder] = folder.resolve()
+        resolved[profile.key] = folders[folder] / profile.source.name
+    return resolved
+
+
 def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
     """Every page of the directory, with its path under the output folder."""
     cards = {profile.key: card(directory, profile) for profile in directory.profiles}
+    resolved = resolved_sources(directory.profiles)
     newest = sorted(directory.profiles,
-                    key=lambda p: (-added.get(p.source.resolve(), 2**62), str(p.source)))
+                    key=lambda p: (-added.get(resolved[p.key], 2**62), str(p.source)))
     pages = [Page("index.html", "index", {
         "counts": [(KIND_LABELS[kind][1], f"{kind}s/", count)
                    for kind, count in directory.counts().items()],
         "latest": [cards[p.key] for p in newest[:LATEST_COUNT]],
         "sector_count": len(directory.sectors), "city_count": len(directory.cities),
-    })]
+        "browse": [Browse(f"browse-{kind}", f"Browse by {FACET_TITLES[kind][0].lower()}",
+                          largest_facets(facets, BROWSE_COUNT), f"{kind}/",
+                          f"All {len(facets)} {FACET_TITLES[kind][1].lower()}")
+                   for kind, facets in (("sectors", directory.sectors),
+                                        ("cities", directory.cities)) if facets],
+        "charts": home_charts(directory, FORMAT_LABELS),
+    }, depends_on=ALL_PROFILES)]
     for kind in KINDS:
+        of_kind = directory.of_kind(kind)
         pages.append(Page(f"{kind}s/index.html", "listing", {
             "title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
-            "cards": [cards[p.key] for p in directory.of_kind(kind)],
-        }))
+            "cards": [cards[p.key] for p in of_kind],
+        }, depends_on=frozenset(p.key for p in of_kind)))
+    similar = similar_profiles(directory)
     for profile in directory.profiles:
+        related = directory.related[profile.key]
+        view = profile_page(directory, cards[profile.key])
+        view.similar = [cards[other.key] for other in similar[profile.key]]
         pages.append(Page(f"{profile.url}index.html", "profile",
-                          {"page": profile_page(directory, cards[profile.key]),
-                           "section": f"{profile.kind}s/"}))
+                          {"page": view, "section": f"{profile.kind}s/"},
+                          depends_on=frozenset([profile.key]).union(
+                              p.key for kind in KINDS for p in related[kind]).union(
+                              other.key for other in similar[profile.key])))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]
         pages.append(Page(f"{facet_kind}/index.html", "facets",
                           {"title": plural, "facets": facets, "section": f"{facet_kind}/",
-                           "section_current": "page"}))
+                           "section_current": "page"}, depends_on=ALL_PROFILES))
         for facet in facets:
             pages.append(Page(f"{facet.url}index.html", "facet", {
                 "title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
                 "index_title": plural, "cards": [cards[p.key] for p in facet.profiles],
                 "section": f"{facet_kind}/",
-            }))
+            }, depends_on=frozenset(p.key for p in facet.profiles)))
     # The 404 page is served for any missing path, at any depth: its links must be absolute.
-    pages.append(Page("404.html", "404", {}, relative_urls=False))
+    pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset()))
     return pages
 
 
 class DirectoryGenerator(Generator):
     """Reads content/ through the pipeline and writes every directory page."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Templates do not change during a build: without this, Jinja stats every template a
+        # page extends, imports or includes, on every page.
+        self.env.auto_reload = False
+
     def generate_context(self) -> None:
-        directory, problems = read_directory(Path(self.path))
+        build = incremental_build(self.settings)
+        directory, problems = read_directory(Path(self.path), build_report(self.settings),
+                                             cached_loader(build) if build else None)
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -170,9 +233,44 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
-        for page in site_pages(self.directory, first_added(Path(self.path))):
+        build = incremental_build(self.settings)
+        staging = Path(self.output_path)
+        if build:
+            remember(build.previous.markdown)
+        render_all(profile.description for profile in self.directory.profiles)
+        pages = site_pages(self.directory, first_added(Path(self.path)))
+        report = build_report(self.settings)
+
+        def write(page: Page) -> None:
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative and page.relative_urls, **page.variables)
+
+        with report.stage("render", len(pages), "pages") as stage:
+            unique = len({page.save_as for page in pages}) == len(pages)
+            todo = []
+            for page in pages:
+                if (unique and build
+                        and build.reuse(page.save_as, build.page_fingerprint(page), staging)):
+                    # Known to Pelican's writer as written, so that a second write to this
+                    # path fails instead of writing through the link into the old output.
+                    writer._written_files.add(sanitised_join(str(staging), page.save_as))
+                    stage.advance()
+                else:
+                    todo.append(page)
+            if unique:
+                split(todo, write, stage)
+            else:  # two pages at one path: Pelican's writer says so, in this process
+                for page in todo:
+                    write(page)
+            written, unchanged = len(todo), len(pages) - len(todo)
+            stage.notes.update(written=written, unchanged=unchanged)
+        report.counts.update(profiles=len(self.directory.profiles), written=written,
+                             unchanged=unchanged)
+        if build:
+            build.next.markdown = {profile.description: str(render_markdown(profile.description))
+                                   for profile in self.directory.profiles}
+        home = next(page for page in pages if page.template == "index")
+        write_charts(home.variables["charts"], staging)  # the charts the home page shows
         headers = HEADERS.format(policy=self.settings["CONTENT_SECURITY_POLICY"])
         (Path(self.output_path) / "_headers").write_text(headers, encoding="utf-8")
 

@@ -8,13 +8,16 @@ from pathlib import Path
 
 from .loading import load_content
 from .problems import Problem
+from .progress import BuildReport, QuietReport
 from .relations import Directory, relate
 from .validation import validate
 
 
-def read_directory(content: Path) -> tuple[Directory | None, list[Problem]]:
-    """The directory built from ``content``, or None and every problem found in it."""
-    checked = check_content(content)
+def read_directory(content: Path, report: BuildReport | None = None,
+                   load_many=None) -> tuple[Directory | None, list[Problem]]:
+    """The directory built from ``content``, or None and every problem found in it.
+    ``report`` shows the load and validate stages; ``load_many`` may be a cached load_files."""
+    checked = check_content(content, report=report, load_many=load_many)
     return checked.directory, checked.errors
 
 
@@ -25,11 +28,15 @@ class Checked:
     notices: list[Problem]  # worth a look, never a failure (a domain shared by two profiles)
 
 
-def check_content(content: Path, focus: set[Path] | None = None) -> Checked:
+def check_content(content: Path, focus: set[Path] | None = None,
+                  report: BuildReport | None = None, load_many=None) -> Checked:
     """Every error and notice in ``content``; ``focus`` (resolved paths) is where near-duplicate
     errors go when one file of the pair is among them (see duplicates.py)."""
-    documents, problems = load_content(Path(content))
-    profiles, invalid = validate(documents, Path(content), focus)
+    report = report or QuietReport()
+    with report.stage("load", unit="files") as stage:
+        documents, problems = load_content(Path(content), stage, load_many)
+    with report.stage("validate", unit="profiles") as stage:
+        profiles, invalid = validate(documents, Path(content), focus, stage)
     problems = sorted(set(problems + invalid))
     errors = [problem for problem in problems if problem.is_error]
     notices = [problem for problem in problems if not problem.is_error]

@@ -97,3 +97,8 @@ def facets(kind: str, profiles: list[Profile], values_of) -> list[Facet]:
         for slug in members
     ]
     return sorted(result, key=lambda facet: sort_key(facet.name))
+
+
+def largest_facets(facets: list[Facet], count: int) -> list[Facet]:
+    """The ``count`` facets with the most profiles (ties by name), for the home page's blocks."""
+    return sorted(facets, key=lambda facet: (-len(facet.profiles), sort_key(facet.name)))[:count]

@@ -7,10 +7,15 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 
 STAGING_PREFIX = ".staging-"
 PREVIOUS_PREFIX = ".previous-"
+REMOVING_PREFIX = ".removing-"
 
 
 def _sibling(output: Path, prefix: str) -> Path:
@@ -40,9 +45,49 @@ def publish_output(pelican) -> None:
     if output.exists():
         output.rename(previous)
     staging.rename(output)
-    shutil.rmtree(previous, ignore_errors=True)
+    remove_previous(previous)
     pelican.output_path = str(output)
     pelican.settings["OUTPUT_PATH"] = str(output)
+
+
+# A previous output of a large site takes a second to delete (a folder per profile): once the
+# new output is published, that can happen after the build has returned.
+BACKGROUND_REMOVAL_ENTRIES = 2000
+_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def remove_previous(previous: Path) -> None:
+    """Delete the replaced output: at once when it is small, in a detached process otherwise
+    (should that process die, the next build's _remove_leftovers clears what it left)."""
+    if not previous.exists():
+        return
+    if _entries_at_least(previous, BACKGROUND_REMOVAL_ENTRIES):
+        try:
+            # Out of the way first: the next build in this process reuses the name.
+            doomed = previous.with_name(
+                previous.name.replace(PREVIOUS_PREFIX, f"{REMOVING_PREFIX}{uuid.uuid4().hex}-"))
+            previous.rename(doomed)
+            subprocess.Popen([sys.executable, "-c", _REMOVE, str(doomed)],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _entries_at_least(folder: Path, limit: int) -> bool:
+    """Whether the tree under ``folder`` has at least ``limit`` entries (reads no more)."""
+    count, folders = 0, [folder]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                count += 1
+                if count >= limit:
+                    return True
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+    return False
 
 
 def discard_output(pelican) -> None:
@@ -63,14 +108,23 @@ def _remove_leftovers(output: Path) -> None:
     """Clear what an interrupted build left: stale staging folders, and, had it died between
     the two renames of publish_output, put the previous output back. Folders of a build that
     is still running (its process is alive) are left alone."""
-    for prefix in (STAGING_PREFIX, PREVIOUS_PREFIX):
+    for prefix in (STAGING_PREFIX, PREVIOUS_PREFIX, REMOVING_PREFIX):
         for leftover in sorted(output.parent.glob(f".{output.name}{prefix}*")):
             if _still_running(leftover.name.rpartition("-")[2]):
                 continue
+            if prefix == REMOVING_PREFIX and _recent(leftover):
+                continue  # its remover is at work
             if prefix == PREVIOUS_PREFIX and not output.exists():
                 leftover.rename(output)
             else:
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _recent(folder: Path, seconds: float = 600) -> bool:
+    try:
+        return time.time() - folder.stat().st_ctime < seconds  # renamed that long ago
+    except OSError:
+        return True  # gone already
 
 
 def _still_running(pid: str) -> bool:

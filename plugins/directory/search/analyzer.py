@@ -28,6 +28,8 @@ _stem = lru_cache(maxsize=100_000)(EnglishStemmer().stem)
 
 def normalize(text: str) -> str:
     """Lower case, accents and apostrophes gone: 'María's' -> 'marias'."""
+    if text.isascii():  # most text: NFKD changes nothing and there are no marks to drop
+        return _APOSTROPHES.sub("", text.lower())
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(char for char in folded if not unicodedata.category(char).startswith("M"))
     return _APOSTROPHES.sub("", folded)

@@ -31,9 +31,9 @@ import json
 import math
 import shutil
 from collections import defaultdict
-from dataclasses import dataclass
-from io import BytesIO
+from dataclasses import dataclass, field
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import nh3
@@ -43,12 +43,15 @@ from whoosh import fields as whoosh_fields
 from whoosh.filedb.filestore import RamStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..markup import render_markdown
+from ..parallel import split
 from ..relations import Directory
+from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
-from .analyzer import SPEC, DirectoryTokenizer
+from .analyzer import SPEC, DirectoryTokenizer, analyze
 from .near import near_lists, surface_words
 
 STATIC = Path(__file__).parent / "static"
@@ -155,9 +158,10 @@ def shard_prefixes(postings: dict[str, list]) -> dict[str, list[str]]:
     """Terms grouped by a prefix of two letters, lengthened one letter at a time where a group
     would exceed SHARD_BYTES: a query fetches only the few kilobytes its word needs."""
     shards: dict[str, list[str]] = {}
+    sizes = {term: len(term) + len(dumps(value)) for term, value in postings.items()}
 
     def place(key: str, terms: list[str]) -> None:
-        size = sum(len(term) + len(dumps(postings[term])) for term in terms)
+        size = sum(sizes[term] for term in terms)
         if size <= SHARD_BYTES or len(key) >= MAX_KEY:
             shards[key] = terms
             return
@@ -183,9 +187,24 @@ class ClientIndex:
     """The browser's index as JSON-ready values, keyed by file name under search/index/."""
 
     files: dict[str, object]
+    # The JSON of each file as written, where export has made it already (it hashes them).
+    encoded: dict[str, bytes] = field(default_factory=dict)
 
 
-def export(directory: Directory, index) -> ClientIndex:
+@dataclass
+class Statistics:
+    """What the browser's BM25F needs, as Whoosh stores it: per term, per field (in field order)
+    the flat postings [doc delta, term frequency, quantised field length, ...]; the number of
+    documents; and each field's average length."""
+
+    postings: dict[str, list]
+    doc_count: int
+    average_lengths: list
+
+
+def whoosh_statistics(index) -> Statistics:
+    """The statistics read back from a Whoosh index: the reference that ``statistics`` must
+    equal (tests/test_search_speed.py holds them to it)."""
     postings: dict[str, list] = defaultdict(list)
     with index.searcher(weighting=weighting()) as searcher:
         reader = searcher.reader()
@@ -202,6 +221,60 @@ def export(directory: Directory, index) -> ClientIndex:
                     previous = doc
                     matcher.next()
                 postings[term_bytes.decode("utf-8")].append([field_number, flat])
+    return Statistics(dict(postings), doc_count, average_lengths)
+
+
+def field_terms(profile: Profile) -> list[tuple[dict[str, int], int]]:
+    """Per search field (in TEXT_FIELDS order) the frequency of each term and the field's
+    length in terms, exactly as Whoosh's Frequency format counts them."""
+    analysed = []
+    for text in searchable_fields(profile).values():
+        terms = analyze(text)
+        counts: dict[str, int] = {}
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+        analysed.append((counts, len(terms)))
+    return analysed
+
+
+def statistics(directory: Directory, analysed=field_terms) -> Statistics:
+    """The statistics computed straight from the profiles, without building a Whoosh index:
+    Whoosh spends most of its time on segments, pools and codecs that the export reads back
+    only to flatten again. Field lengths go through Whoosh's own byte quantisation; averages
+    use the exact totals, as Whoosh's do. ``analysed`` may be a cached ``field_terms``."""
+    per_field: list[dict[str, list]] = [{} for _ in TEXT_FIELDS]
+    totals = [0] * len(TEXT_FIELDS)
+    quantised: dict[int, int] = {}
+    for doc, profile in enumerate(directory.profiles):
+        for field_number, (counts, length) in enumerate(analysed(profile)):
+            if not length:
+                continue
+            totals[field_number] += length
+            stored = quantised.get(length)
+            if stored is None:
+                stored = quantised[length] = byte_to_length(length_to_byte(length))
+            table = per_field[field_number]
+            for term, frequency in counts.items():
+                entry = table.get(term)
+                if entry is None:
+                    entry = table[term] = [0, []]  # [previous document, flat postings]
+                entry[1] += (doc - entry[0], frequency, stored)
+                entry[0] = doc
+    postings: dict[str, list] = {}
+    for field_number, table in enumerate(per_field):
+        for term, (_, flat) in table.items():
+            postings.setdefault(term, []).append([field_number, flat])
+    doc_count = len(directory.profiles)
+    average_lengths = [total / (doc_count or 1) or 1 for total in totals]
+    return Statistics(postings, doc_count, average_lengths)
+
+
+def export(directory: Directory, index=None, stats: Statistics | None = None) -> ClientIndex:
+    """The client index of ``directory``: from its statistics (computed directly unless given),
+    or, when a Whoosh ``index`` is given, from what that index stores."""
+    if stats is None:
+        stats = whoosh_statistics(index) if index is not None else statistics(directory)
+    postings, doc_count, average_lengths = stats.postings, stats.doc_count, stats.average_lengths
 
     shards = shard_prefixes(postings)
     near = near_lists(surface_words(directory, searchable_fields))  # typo candidates
@@ -237,11 +310,12 @@ def export(directory: Directory, index) -> ClientIndex:
     # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
     # a cached old one.
     digest = hashlib.sha256()
+    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()}
     for name in sorted(files):
-        digest.update(name.encode() + dumps(files[name]).encode())
+        digest.update(name.encode() + encoded[name])
     manifest["hash"] = digest.hexdigest()[:16]
     files["manifest.json"] = manifest
-    return ClientIndex(files)
+    return ClientIndex(files, encoded)
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -300,11 +374,21 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
-def write_client_index(client: ClientIndex, folder: Path) -> None:
+def write_client_index(client: ClientIndex, folder: Path, progress=None) -> int:
+    """Write every file of the client index; returns their size in bytes."""
+    made: set[Path] = set()
+    size = 0
     for name, value in client.files.items():
         path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(value), encoding="utf-8")
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        data = client.encoded.get(name) or dumps(value).encode("utf-8")
+        path.write_bytes(data)
+        size += len(data)
+        if progress is not None:
+            progress.advance()
+    return size
 
 
 RUNTIME = ("analyzer.js", "stemmer.js", "engine.js", "search-page.js")
@@ -316,12 +400,76 @@ class SearchIndexGenerator(Generator):
     def generate_output(self, writer) -> None:
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
-        client = export(directory, build_whoosh_index(directory))
-        write_client_index(client, folder / "index")
+        report = build_report(self.settings)
+        build = incremental_build(self.settings)
+        key = search_inputs(build, directory) if build else None
+        previous = build.previous.search if build else None
+        if previous and previous[0] == key and all(
+                build.reusable(f"search/index/{name}", key) for name in previous[1]):
+            # Nothing the index is made of has changed: the previous index, linked.
+            _, names, manifest, size = previous
+            build.next.terms = build.previous.terms  # the same profiles
+            with report.stage("index", len(directory.profiles), "profiles"):
+                pass
+            with report.stage("write", len(names) + len(RUNTIME) + 1, "files") as stage:
+                for name in names:
+                    if not build.reuse(f"search/index/{name}", key, Path(self.output_path)):
+                        raise RuntimeError(f"could not link search/index/{name} from the "
+                                           f"previous output; build again with --full")
+                    stage.advance()
+                self.write_runtime(writer, folder, manifest, stage)
+        else:
+            with report.stage("index", len(directory.profiles), "profiles") as stage:
+                client = export(directory, stats=statistics(
+                    directory, analysed=counted(cached_terms(self.settings, directory.profiles), stage)))
+            with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
+                size = write_client_index(client, folder / "index", stage)
+                self.write_runtime(writer, folder, client.files["manifest.json"], stage)
+            names, manifest = list(client.files), client.files["manifest.json"]
+            if build:
+                for name in names:
+                    build.record(f"search/index/{name}", key)
+        report.counts["index_bytes"] = size
+        if build:
+            build.next.search = (key, names, manifest, size)
+
+    def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
+        """The browser's scripts and the search page, which carries the manifest inline."""
         for name in RUNTIME:
             shutil.copyfile(STATIC / name, folder / name)
+            stage.advance()
         writer.write_file("search/index.html", self.get_template("search"), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
                           kinds=[(kind, f"{kind}s/") for kind in KINDS],
-                          search_manifest=htmlsafe_json_dumps(
-                              client.files["manifest.json"], dumps=dumps))
+                          search_manifest=htmlsafe_json_dumps(manifest, dumps=dumps))
+
+
+def search_inputs(build, directory: Directory) -> bytes:
+    """A fingerprint of everything export() reads: the profiles in order, the facets."""
+    return build.fingerprints.of_whole((directory.profiles, [
+        [(facet.slug, facet.name, [profile.key for profile in facet.profiles])
+         for facet in facets] for facets in (directory.sectors, directory.cities)]))
+
+
+def cached_terms(settings: dict, profiles: list[Profile]):
+    """field_terms of every profile, on two cores for many, reusing the previous build's terms
+    of each unchanged profile."""
+    build = incremental_build(settings)
+    previous = build.previous.terms if build else {}
+    # Keyed by the profile itself: a frozen dataclass, equal only when every field is.
+    missing = [profile for profile in profiles if profile not in previous]
+    analysed = dict(zip(missing, split(missing, field_terms, results=True)))
+    for profile in profiles:
+        if profile not in analysed:
+            analysed[profile] = previous[profile]
+    if build:
+        build.next.terms = analysed
+    return analysed.__getitem__
+
+
+def counted(analysed, stage):
+    def counting(profile: Profile):
+        stage.advance()
+        return analysed(profile)
+
+    return counting

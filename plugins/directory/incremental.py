@@ -1,0 +1,278 @@
+"""Incremental builds: what a build can take from the previous one without changing a byte.
+
+Pelican's own cache only skips re-reading content; this one also skips re-rendering. It lives
+in Pelican's CACHE_PATH (`cache/` beside the settings file, git-ignored), one folder per
+output folder, and is keyed by a *salt*: a hash of the plugin's code, the schemas, the theme,
+the settings and the versions of the libraries that shape the HTML. Any change to one of
+those starts from an empty cache, so the build is a full one.
+
+Within one salt:
+- each page is identified by a *fingerprint* of its view model (pages.Page.variables), its
+  template and its path. A page whose fingerprint is unchanged, and whose file in the
+  previous output is still the file that build wrote (same inode, size and modification
+  time), is hard-linked into the new staging folder instead of being rendered again. Pages
+  whose dependencies are not declared (``Page.depends_on is None``) are always rendered.
+- loaded profile files (keyed by path and content), rendered Markdown (keyed by text) and each
+  profile's search terms (keyed by the profile's fingerprint) are reused.
+
+The staging folder is still filled completely and swapped in atomically (staging.py), so an
+incremental build publishes exactly what a full build would: tests/test_incremental.py
+compares the two byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass, field, is_dataclass
+from importlib import metadata
+from pathlib import Path
+
+CACHE_FORMAT = 1
+CACHE_FOLDER = "directory"
+KEEP_CACHES = 8  # folders of other outputs (test builds, bench sites) beyond these are pruned
+PLUGIN = Path(__file__).resolve().parent
+ROOT = PLUGIN.parents[1]
+# Libraries whose version can change a byte of the output.
+LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "whoosh", "pyyaml",
+             "jsonschema", "unidecode")
+# Settings that differ between two builds of the same site without changing it.
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "DIRECTORY_REPORT", "DIRECTORY_CACHE"}
+
+
+def _hash_tree(digest, folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def salt(settings: dict) -> str:
+    """Everything besides the content that shapes the output, as one hash."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version}".encode())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none;".encode())
+    _hash_tree(digest, PLUGIN)
+    _hash_tree(digest, ROOT / "schemas")
+    _hash_tree(digest, Path(settings["THEME"]))
+    for key in sorted(settings):
+        if key in VOLATILE_SETTINGS:
+            continue
+        text = repr(settings[key])
+        if " at 0x" in text:  # a function or object: its code is hashed above, not its address
+            text = type(settings[key]).__qualname__
+        digest.update(f"{key}={text}\n".encode())
+    return digest.hexdigest()
+
+
+class Fingerprints:
+    """Stable digests of view models (strings, numbers, lists, dicts, dataclasses of them):
+    SHA-256 of pickles, which run in C. Each dataclass instance met in a list, tuple or dict
+    (a profile's card, on a listing and on several facet pages) is pickled once per build and
+    stands in its containers as its digest. Equal pickles mean equal values, so a page is never
+    reused wrongly; a pickle also records which values are the same object, which the same code
+    on the same content reproduces, so at worst a page is rendered once more than needed. A
+    value that cannot be pickled raises TypeError: such a page is rendered every time."""
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, bytes]] = {}  # id -> (object kept alive, digest)
+
+    def of(self, value) -> bytes:
+        return self._digest(self._shallow(value))
+
+    def of_whole(self, value) -> bytes:
+        """The same guarantee in one pickle, for a value met once (no memo to share)."""
+        return self._digest(value)
+
+    def _shallow(self, value):
+        kind = type(value)
+        if kind is list or kind is tuple:
+            return (kind.__name__, [self._shallow(item) for item in value])
+        if kind is dict:
+            return ("dict", [(key, self._shallow(item)) for key, item in value.items()])
+        if is_dataclass(value) and not isinstance(value, type):
+            memo = self._memo.get(id(value))
+            if memo is None:
+                memo = self._memo[id(value)] = (value, self._digest(value))
+            return memo[1]  # bytes: no other value of a view model is
+        return value
+
+    @staticmethod
+    def _digest(value) -> bytes:
+        try:
+            data = pickle.dumps(value, protocol=FINGERPRINT_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError) as error:
+            raise TypeError(f"cannot fingerprint this value: {error}") from error
+        return hashlib.sha256(data).digest()
+
+
+FINGERPRINT_PROTOCOL = 5
+
+
+@dataclass
+class BuildCache:
+    """What one build of an output folder leaves for the next."""
+
+    salt: str = ""
+    # save_as -> (fingerprint, (inode, size, mtime_ns) of the published file)
+    pages: dict[str, tuple[bytes, tuple[int, int, int]]] = field(default_factory=dict)
+    documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
+    markdown: dict[str, str] = field(default_factory=dict)
+    terms: dict[object, list] = field(default_factory=dict)  # profile -> field_terms
+    # The search index: (fingerprint of its inputs, its files, its manifest, its size)
+    search: tuple | None = None
+
+
+class IncrementalBuild:
+    """The cache of one build: read at the start, consulted while building, saved once the
+    new output is published."""
+
+    def __init__(self, settings: dict, output: Path):
+        self.output = Path(output)
+        self.folder = (Path(settings["CACHE_PATH"]) / CACHE_FOLDER
+                       / hashlib.sha256(str(self.output).encode()).hexdigest()[:16])
+        self.salt = salt(settings)
+        self.previous = self._read()
+        self.next = BuildCache(salt=self.salt)
+        self.fingerprints = Fingerprints()
+        self._folders: set[str] = set()  # made in the staging folder already
+
+    def _read(self) -> BuildCache:
+        try:
+            with open(self.folder / "cache.pickle", "rb") as file:
+                cache = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                TypeError, ValueError):
+            return BuildCache()
+        if not isinstance(cache, BuildCache) or cache.salt != self.salt:
+            return BuildCache()
+        return cache
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def page_fingerprint(self, page) -> bytes | None:
+        """None for a page that must be rendered: undeclared dependencies, or a view model
+        that cannot be fingerprinted."""
+        if page.depends_on is None:
+            return None
+        try:
+            return self.fingerprints.of((page.save_as, page.template, page.relative_urls,
+                                         page.variables))
+        except TypeError:
+            return None
+
+    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path) -> bool:
+        """Link the previous build's file for this page into ``staging`` if it is still
+        exactly what this build would write; True if it was."""
+        if fingerprint is None:
+            return False
+        self.next.pages[save_as] = (fingerprint, (0, 0, 0))  # stat taken once published
+        if not self.reusable(save_as, fingerprint):
+            return False
+        source = os.path.join(self.output, save_as)  # strings: pathlib costs more than a link
+        try:
+            target = os.path.join(staging, save_as)
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                try:
+                    os.mkdir(folder)  # the common case: only the page's own folder is new
+                except FileNotFoundError:
+                    os.makedirs(folder, exist_ok=True)
+                except FileExistsError:
+                    pass
+                self._folders.add(folder)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or no hard links: copy it
+                shutil.copy2(source, target)
+        except OSError:
+            return False
+        return True
+
+    def reusable(self, save_as: str, fingerprint: bytes) -> bool:
+        """Whether the previous output's file at ``save_as`` is the one the previous build
+        wrote for ``fingerprint`` (same inode, size and modification time)."""
+        entry = self.previous.pages.get(save_as)
+        if entry is None or entry[0] != fingerprint:
+            return False
+        try:
+            status = os.stat(os.path.join(self.output, save_as))
+        except OSError:
+            return False
+        return (status.st_ino, status.st_size, status.st_mtime_ns) == entry[1]
+
+    def record(self, save_as: str, fingerprint: bytes) -> None:
+        """A file this build wrote itself, for the next build to reuse."""
+        self.next.pages[save_as] = (fingerprint, (0, 0, 0))
+
+    # --- saved at the end ----------------------------------------------------------------
+
+    def save(self) -> None:
+        """After publishing: record where each page's file now is, write the cache
+        atomically, and prune caches of output folders not built lately."""
+        for save_as, (fingerprint, _) in list(self.next.pages.items()):
+            try:
+                status = (self.output / save_as).stat()
+            except OSError:
+                del self.next.pages[save_as]
+                continue
+            self.next.pages[save_as] = (fingerprint,
+                                        (status.st_ino, status.st_size, status.st_mtime_ns))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(self.next, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / "cache.pickle")
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        self._prune()
+
+    def _prune(self) -> None:
+        folders = [folder for folder in self.folder.parent.iterdir() if folder.is_dir()]
+        if len(folders) <= KEEP_CACHES:
+            return
+        folders.sort(key=lambda folder: folder.stat().st_mtime, reverse=True)
+        for folder in folders[KEEP_CACHES:]:
+            if folder != self.folder:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def cached_loader(build: IncrementalBuild):
+    """loading.load_files, reusing the previous build's document for each file whose bytes
+    are unchanged (files are read to compare; parsing and schema checks are what is saved)."""
+    from .loading import MAX_FILE_BYTES, load_files
+
+    def load_many(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
+        keys = []
+        for path, kind in files:
+            try:
+                status = path.lstat()
+                regular = stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES
+                keys.append((str(path), kind, hashlib.sha1(path.read_bytes()).digest())
+                            if regular else None)
+            except OSError:
+                keys.append(None)  # load_file says what is wrong
+        missing = [index for index, key in enumerate(keys)
+                   if key is None or key not in build.previous.documents]
+        fresh = dict(zip(missing, load_files([files[index] for index in missing], progress)))
+        loaded = []
+        for index, key in enumerate(keys):
+            result = fresh[index] if index in fresh else build.previous.documents[key]
+            if key is not None:
+                build.next.documents[key] = result
+            loaded.append(result)
+        if progress is not None:
+            progress.advance(len(files) - len(missing))
+        return loaded
+
+    return load_many

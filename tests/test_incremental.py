@@ -1,0 +1,216 @@
+"""Incremental builds: a rebuild takes what it can from the previous build (pages whose view
+model is unchanged are linked, not rendered) and still publishes exactly what a clean full
+build of the same content publishes, byte for byte. Progress and the summary line: plain
+stage lines, without timestamps, when not on a terminal."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SETTINGS, copy_content, run_module, write_profile
+from test_build import tree_hashes
+
+from directory.building import build_site
+from directory.incremental import Fingerprints, IncrementalBuild
+from directory.pages import Page
+
+
+def build_counted(content: Path, output: Path, cache: Path, **overrides) -> dict:
+    """Build; returns the report's counts (profiles, written, unchanged, index_bytes)."""
+    pelican = build_site(SETTINGS, content=content, output=output, CACHE_PATH=str(cache),
+                         **overrides)
+    return pelican.settings["DIRECTORY_REPORT"].counts
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino
+            for path in folder.rglob("*.html")}
+
+
+@pytest.fixture
+def site(tmp_path):
+    """Sample content built once into site/output, with its own cache."""
+    content = copy_content(tmp_path / "content")
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    output = tmp_path / "site" / "output"
+    first = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert first["unchanged"] == 0 and first["written"] > 40
+    return content, output, theme, tmp_path
+
+
+def rebuild_and_compare(content: Path, output: Path, theme: Path, tmp_path: Path,
+                        name: str) -> tuple[dict, set[str]]:
+    """Rebuild incrementally, build the same content afresh elsewhere (empty cache), and
+    require the two outputs to be identical; returns the counts and the pages rewritten."""
+    before = inodes(output)
+    counts = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    fresh = build_counted(content, tmp_path / f"fresh-{name}" / "output",
+                          tmp_path / f"fresh-cache-{name}", THEME=str(theme))
+    assert fresh["unchanged"] == 0
+    assert tree_hashes(output) == tree_hashes(tmp_path / f"fresh-{name}" / "output")
+    after = inodes(output)
+    rewritten = {page for page, inode in after.items() if before.get(page) != inode}
+    return counts, rewritten
+
+
+def test_unchanged_content_rewrites_no_page(site):
+    content, output, theme, tmp_path = site
+    manifest = (output / "search" / "index" / "manifest.json").stat().st_ino
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "same")
+    assert (output / "search" / "index" / "manifest.json").stat().st_ino == manifest
+    assert counts["written"] == 0 and counts["unchanged"] > 40
+    # Pages that declare no dependencies (the search page, the open-data pages) are written
+    # every time; every page of site_pages() declares them.
+    directory_pages = {page for page in inodes(output)
+                       if page in {"index.html", "404.html"}
+                       or page.split("/")[0] in {"startups", "programs", "mentors", "sectors",
+                                                 "cities"}}
+    assert len(directory_pages) == counts["unchanged"]
+    assert not rewritten & directory_pages
+
+
+def test_edited_summary_rewrites_only_the_pages_that_show_it(site):
+    content, output, theme, tmp_path = site
+    profile = content / "startups" / "pick-my-solar.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(re.sub(r"^summary: .*$", "summary: Solar, quoted and installed.",
+                              text, count=1, flags=re.M) if re.search(r"^summary: \S", text, re.M)
+                       else text.replace("summary: >-", "summary: >-\n  Solar, quoted and installed.", 1),
+                       encoding="utf-8")
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "summary")
+    assert "startups/pick-my-solar/index.html" in rewritten
+    assert "startups/index.html" in rewritten  # its card
+    assert "sectors/clean-energy/index.html" in rewritten
+    assert "mentors/index.html" not in rewritten  # shows no startup
+    assert "404.html" not in rewritten
+    assert counts["unchanged"] > counts["written"] > 0
+
+
+def test_added_and_deleted_profiles(site):
+    content, output, theme, tmp_path = site
+    write_profile(content, "startups", "curb-cut-labs", """\
+        name: Curb Cut Labs
+        summary: Maps every curb ramp in the city.
+        city: Oakland
+        sectors: [Urban Tech]
+        programs: [laci]
+        """)
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "added")
+    assert "startups/curb-cut-labs/index.html" in rewritten
+    assert "programs/laci/index.html" in rewritten  # lists it as a participant now
+    assert counts["unchanged"] > 0
+    (content / "startups" / "curb-cut-labs.yaml").unlink()
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "deleted")
+    assert not (output / "startups" / "curb-cut-labs").exists()
+    assert "programs/laci/index.html" in rewritten
+    assert counts["unchanged"] > 0
+
+
+def test_renamed_sector(site):
+    content, output, theme, tmp_path = site
+    renamed = 0
+    for path in content.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "Clean Energy" in text:
+            path.write_text(text.replace("Clean Energy", "Clean Power"), encoding="utf-8")
+            renamed += 1
+    assert renamed
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "sector")
+    assert (output / "sectors" / "clean-power" / "index.html").is_file()
+    assert not (output / "sectors" / "clean-energy").exists()
+    assert "sectors/index.html" in rewritten
+    assert counts["unchanged"] > 0
+
+
+def test_edited_template_renders_every_page_again(site):
+    content, output, theme, tmp_path = site
+    footer = theme / "templates" / "base.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace(
+        "built from profiles", "built from the profiles"), encoding="utf-8")
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "template")
+    assert counts["unchanged"] == 0
+    assert "built from the profiles" in (output / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_page_changed_by_hand_in_the_output_is_rendered_again(site):
+    content, output, theme, tmp_path = site
+    page = output / "programs" / "laci" / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"</main>", b"<p>tampered</p></main>"))
+    counts = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert page.read_bytes() == good
+    assert counts["written"] == 1
+
+
+def test_pages_without_declared_dependencies_are_always_rendered(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path), "THEME": str(ROOT / "theme")}
+    build = IncrementalBuild(settings, tmp_path / "output")
+    undeclared = Page("about/index.html", "about", {"text": "hello"})
+    declared = Page("about/index.html", "about", {"text": "hello"}, depends_on=frozenset())
+    assert build.page_fingerprint(undeclared) is None
+    assert not build.reuse(undeclared.save_as, None, tmp_path / "staging")
+    assert build.page_fingerprint(declared) is not None
+
+
+def test_fingerprints_follow_every_value_of_a_view_model():
+    from markupsafe import Markup
+
+    from directory.pages import Card, Link
+    from directory.validation import Profile
+
+    def profile(**changes):
+        fields = dict(kind="startup", slug="a", source=Path("a.yaml"), name="A", summary="S")
+        return Profile(**(fields | changes))
+
+    def digest(*values):
+        return Fingerprints().of(list(values))
+
+    base = Card(profile(), "Startup", Link("Oakland", "cities/oakland/"), [])
+    assert digest(base) == digest(Card(profile(), "Startup", Link("Oakland", "cities/oakland/"), []))
+    assert digest(base) != digest(Card(profile(summary="T"), "Startup",
+                                       Link("Oakland", "cities/oakland/"), []))
+    assert digest(base) != digest(Card(profile(), "Startup", Link("Oakland", "cities/oak/"), []))
+    assert digest(1) != digest(1.0) != digest(True) and digest("1") != digest(1)
+    assert digest(Markup("<b>")) != digest("<b>")
+    with pytest.raises(TypeError):
+        Fingerprints().of([lambda: 'a view model holding code'])
+
+
+# --- progress and the summary line -------------------------------------------------------
+
+STAGE_LINES = [
+    r"load: (\d+) files",
+    r"validate: (\d+) profiles",
+    r"render: (\d+) pages \((\d+) written, (\d+) unchanged\)",
+    r"index: (\d+) profiles",
+    r"write: (\d+) files",
+    r"Built (\d+) profiles: (\d+) pages written, (\d+) unchanged, search index \d+\.\d MB, "
+    r"\d+\.\d s",
+]
+
+
+def test_invoke_build_prints_plain_stage_lines_and_a_summary(tmp_path):
+    content = copy_content(tmp_path / "content")
+    profiles = sum(1 for _ in content.glob("*/*.yaml"))
+    output = tmp_path / "site" / "output"
+    runs = []
+    for _ in range(2):
+        result = run_module("invoke", "build", "--content", str(content), "--output", str(output))
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == len(STAGE_LINES), lines
+        matches = [re.fullmatch(pattern, line) for pattern, line in zip(STAGE_LINES, lines)]
+        assert all(matches), lines
+        assert "\x1b" not in result.stderr  # no terminal codes in a log
+        runs.append([match.groups() for match in matches])
+    first, second = runs
+    assert first[0] == (str(profiles),) and first[1] == (str(profiles),)
+    pages, written, unchanged = map(int, first[2])
+    assert written == pages and unchanged == 0
+    pages, written, unchanged = map(int, second[2])
+    assert written == 0 and unchanged == pages  # the second build reused every page
+    assert second[5] == (str(profiles), "0", str(pages))
