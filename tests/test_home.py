@@ -216,3 +216,25 @@ def test_chart_colours_contrast_in_both_themes(site, theme):
 
 def rgb_of(hex_colour: str) -> tuple[int, int, int]:
     return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def test_latest_additions_honour_the_added_field(tmp_path):
+    """Every file committed on one day; the one whose `added:` day is later leads the list."""
+    from conftest import build, copy_content, write_profile
+    from test_open_data import git
+
+    repo = tmp_path / "repo"
+    content = copy_content(repo / "content")
+    write_profile(content, "startups", "late-bloom", """\
+        name: Late Bloom
+        summary: A startup added on a known day.
+        city: Los Angeles
+        added: 2030-05-01
+        """)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "all at once", date="2024-01-10T12:00:00+00:00")
+    output = build(content, tmp_path / "output")
+    home = (output / "index.html").read_text(encoding="utf-8")
+    latest = home.split('id="latest-title"', 1)[1].split("</section>", 1)[0]
+    assert "Late Bloom" in latest.split("<li", 2)[1]

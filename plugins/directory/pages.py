@@ -22,6 +22,7 @@ from .markup import remember, render_all, render_markdown
 from .parallel import split
 from .pipeline import read_directory
 from .problems import BuildFailed
+from .provenance import from_day
 from .relations import Directory, largest_facets
 from .reporting import build_report, incremental_build
 from .similar import similar_profiles
@@ -165,8 +166,10 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
     """Every page of the directory, with its path under the output folder."""
     cards = {profile.key: card(directory, profile) for profile in directory.profiles}
     resolved = resolved_sources(directory.profiles)
+    # A profile's own `added:` day wins over git's date, as in the feed of new profiles.
     newest = sorted(directory.profiles,
-                    key=lambda p: (-added.get(resolved[p.key], 2**62), str(p.source)))
+                    key=lambda p: (-(from_day(p.added).timestamp() if p.added
+                                     else added.get(resolved[p.key], 2**62)), str(p.source)))
     pages = [Page("index.html", "index", {
         "counts": [(KIND_LABELS[kind][1], f"{kind}s/", count)
                    for kind, count in directory.counts().items()],
