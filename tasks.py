@@ -100,20 +100,25 @@ def search(c, query, type=None, sector=None, city=None, content="content", limit
         print("No results.")
 
 
-@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
-            "runs": "cold runs per size and tool; medians are printed (default: 5)",
-            "workdir": "where the synthetic sites are built (default: bench-out)"})
-def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out"):
-    """Benchmark our search against Pagefind on synthetic sites and print them side by side."""
+def ensure_bench_requirements() -> None:
     ensure_chromium()
     if importlib.util.find_spec("pagefind") is None:
         print("Installing the benchmark's requirements (requirements-bench.txt)...")
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-r",
                         str(ROOT / "requirements-bench.txt")], check=True)
+
+
+@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
+            "runs": "cold runs per size and tool; medians are printed (default: 5)",
+            "workdir": "where the synthetic sites are built (default: bench-out)",
+            "content": "measure this folder of profiles instead of synthetic ones"})
+def bench_search(c, sizes="1000,10000", runs=5, workdir="bench-out", content=None):
+    """Benchmark our search against Pagefind on synthetic sites and print them side by side."""
+    ensure_bench_requirements()
     from directory.bench import main
 
     print(main([int(size) for size in str(sizes).split(",")], runs=int(runs),
-               workdir=ROOT / workdir))
+               workdir=ROOT / workdir, content=Path(content).resolve() if content else None))
 
 
 # --- Publishing (publish branch) -----------------------------------------------------------
@@ -221,3 +226,40 @@ def screenshots(c, output_dir="docs", content="content"):
         build_site(ROOT / "pelicanconf.py", content=Path(content), output=site)
         for path in take_screenshots(site, Path(output_dir)):
             print(f"wrote {path}")
+
+
+# --- Synthetic directories and the build benchmark (bench branch) ---------------------------
+
+@task(help={"count": "how many profiles (about 70% startups, 10% programs, 20% mentors)",
+            "out": "folder to write them to (new or empty)",
+            "seed": "the same seed and count give the same profiles (default: 1)"})
+def synth(c, count, out, seed=1):
+    """Write a realistic, valid synthetic directory of COUNT profiles into OUT."""
+    from directory.bench.progress import Progress
+    from directory.bench.synthetic import synth as write_synthetic
+
+    try:
+        made = write_synthetic(Path(out), int(count), int(seed), progress=Progress())
+    except FileExistsError as error:
+        raise Exit(str(error), code=1)
+    print(", ".join(f"{n} {kind}s" for kind, n in made.counts.items()) + f" written to {out}/")
+
+
+@task(help={"sizes": "numbers of synthetic profiles, comma-separated (default: 1000,10000)",
+            "runs": "full builds per tool and size; medians are printed (default: 3)",
+            "search_runs": "cold first-query runs per search tool (default: 5)",
+            "content": "measure this folder of profiles instead of synthetic ones",
+            "workdir": "where the sites are built (default: bench-out)",
+            "search": "also measure search in Chromium against Pagefind (default: yes)",
+            "incremental": "also time rebuilds after one edit and one addition (default: yes)"})
+def bench(c, sizes="1000,10000", runs=3, search_runs=5, content=None, workdir="bench-out",
+          search=True, incremental=True):
+    """Our full build against stock Pelican and Pagefind, incremental rebuilds and search,
+    one table per size, all measured in this run on this machine."""
+    ensure_bench_requirements()
+    from directory.bench.builds import main as bench_main
+
+    print(bench_main([int(size) for size in str(sizes).split(",")], runs=int(runs),
+                     search_runs=int(search_runs), workdir=ROOT / workdir,
+                     content=Path(content).resolve() if content else None, search=search,
+                     incremental=incremental))

@@ -289,3 +289,18 @@ def test_a_one_word_query_draws_its_first_page_from_previews(page, search):
     page.locator("#search-input").fill("solar energy permits")
     settle(page, "“solar energy permits”")
     assert titles(page)
+
+
+def test_the_search_page_has_one_search_box_and_typing_in_it_searches(page, search):
+    """The header's box would only submit on Enter; on /search/ the page's live box is the
+    only one (the header leaves it out), and other pages keep the header's."""
+    search()
+    page.goto(search.base + "/search/")
+    wait_until(page, "document.documentElement.classList.contains('search-ready')")
+    assert page.locator("input[type=search]").count() == 1
+    assert page.locator("#site-search-input").count() == 0
+    page.locator("input[type=search]").press_sequentially("battery")
+    settle(page, "battery")
+    assert "VoltShed" in titles(page)
+    page.goto(search.base + "/programs/laci/")
+    assert page.locator("#site-search-input").count() == 1

@@ -156,29 +156,79 @@ def disk_usage(folder: Path, skip: set[str] = frozenset()) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def prepare(size: int, workdir: Path) -> tuple[Path, str]:
-    """Generate, build and index a site of ``size`` profiles; returns it and the first query."""
-    from directory.building import build_site
+def common_words(content: Path) -> list[str]:
+    """The content words of a directory's profiles (4+ letters, stop words dropped) by how many
+    profiles use them, most first: the benchmark's first query is one of them."""
+    from collections import Counter
 
-    base = workdir / str(size)
+    from directory.pipeline import read_directory
+    from directory.search.analyzer import keep, words
+
+    directory, problems = read_directory(Path(content))
+    if problems:
+        raise ValueError(f"{content}: {len(problems)} problems; run invoke validate")
+    frequency: Counter = Counter()
+    for profile in directory.profiles:
+        text = " ".join((profile.name, profile.summary, profile.description))
+        frequency.update({w for w in words(text) if keep(w) and len(w) >= 4})
+    return sorted(frequency, key=lambda w: (-frequency[w], w))
+
+
+def first_query(content: Path) -> str:
+    ranked = common_words(content)
+    return ranked[min(QUERY_RANK, len(ranked)) - 1]
+
+
+def synthetic_content(size: int, workdir: Path, progress=None) -> Path:
+    """A fresh synthetic directory of ``size`` profiles under workdir/<size>/content."""
+    base = Path(workdir) / str(size)
     shutil.rmtree(base, ignore_errors=True)
     started = time.perf_counter()
-    synthetic = generate(base / "content", size)
+    synthetic = generate(base / "content", size,
+                         progress=progress.update if progress is not None else None)
     log(f"[{size}] generated {synthetic.counts} in {time.perf_counter() - started:.1f}s")
-    started = time.perf_counter()
-    site = base / "site"
+    return base / "content"
+
+
+def build_quietly(content: Path, site: Path) -> None:
+    from directory.building import build_site
+
     # Pelican prints "Done: ..." on stdout; stdout is kept for the report.
     with contextlib.redirect_stdout(sys.stderr):
-        build_site(ROOT / "pelicanconf.py", content=base / "content", output=site)
-    log(f"[{size}] built in {time.perf_counter() - started:.1f}s")
+        build_site(ROOT / "pelicanconf.py", content=content, output=site)
+
+
+def pagefind_index(site: Path) -> float:
+    """Index the built profile pages with Pagefind into site/pagefind/; returns the seconds."""
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir",
                     "pagefind", "--silent", *PAGEFIND_ARGS], check=True)
-    log(f"[{size}] Pagefind indexed in {time.perf_counter() - started:.1f}s")
-    (site / "bench").mkdir()  # after indexing: Pagefind must not see these pages
+    return time.perf_counter() - started
+
+
+def add_blank_pages(site: Path) -> None:
+    """The pages that call each library's API (after indexing: Pagefind must not see them)."""
+    (site / "bench").mkdir(exist_ok=True)
     (site / "bench" / "pagefind.html").write_text(BLANK_PAGE % PAGEFIND_API, encoding="utf-8")
     (site / "bench" / "ours.html").write_text(BLANK_PAGE % OURS_API, encoding="utf-8")
-    return site, synthetic.common_words[QUERY_RANK - 1]
+
+
+def prepare_site(label, content: Path, site: Path) -> tuple[Path, str]:
+    """Build ``content`` into ``site`` and index it with Pagefind; returns it and the first
+    query."""
+    started = time.perf_counter()
+    build_quietly(content, site)
+    log(f"[{label}] built in {time.perf_counter() - started:.1f}s")
+    log(f"[{label}] Pagefind indexed in {pagefind_index(site):.1f}s")
+    add_blank_pages(site)
+    return site, first_query(content)
+
+
+def prepare(size: int, workdir: Path) -> tuple[Path, str]:
+    """Generate, build and index a site of ``size`` profiles; returns it and the first query."""
+    content = synthetic_content(size, workdir)
+    return prepare_site(size, content, content.parent / "site")
 
 
 def cold_run(browser, server, url: str, counted, init_script: str | None = None,
@@ -227,8 +277,10 @@ def counted(path: str) -> bool:
 TOOLS = {"ours": "/search/", "ours-api": "/bench/ours.html", "pagefind": "/bench/pagefind.html"}
 
 
-def measure(size: int, runs: int, workdir: Path, browser) -> list[Result]:
-    site, query = prepare(size, workdir)
+def measure(size, runs: int, workdir: Path, browser, prepared=None) -> list[Result]:
+    """Cold runs of each tool's first query on a site; ``prepared`` = (site, query) of a site
+    built already, else a synthetic one of ``size`` profiles is made. ``size`` labels it."""
+    site, query = prepared or prepare(size, workdir)
     ours_disk = disk_usage(site / "search", {"index.html"})
     results = {"ours": Result(size, "ours", query, *ours_disk),
                "ours-api": Result(size, "ours-api", query, *ours_disk),
@@ -352,19 +404,32 @@ def timelines(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def main(sizes: list[int], runs: int = 5, workdir: Path = ROOT / "bench-out") -> str:
-    """Run the whole benchmark; returns the report (table, then byte breakdown)."""
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def report(results: list[Result]) -> str:
+    return (f"{table(results)}\n\nFirst-query bytes by file (median run):\n{breakdown(results)}"
+            f"\n\nWhen our files arrive (ms from navigation start, median run):\n"
+            f"{timelines(results)}")
+
+
+def main(sizes: list[int], runs: int = 5, workdir: Path = ROOT / "bench-out",
+         content: Path | None = None) -> str:
+    """Run the whole benchmark; returns the report (table, then byte breakdown). With
+    ``content``, on that directory (built into workdir/content-site) instead of synthetic ones."""
     from playwright.sync_api import sync_playwright
 
     results: list[Result] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = launch(playwright)
         try:
-            for size in sizes:
+            if content is not None:
+                site = Path(workdir) / "content-site"
+                prepared = prepare_site("content", Path(content), site)
+                results += measure(Path(content).name, runs, Path(workdir), browser, prepared)
+            for size in sizes if content is None else []:
                 results += measure(size, runs, Path(workdir), browser)
         finally:
             browser.close()
-    return (f"{table(results)}\n\nFirst-query bytes by file (median run):\n{breakdown(results)}"
-            f"\n\nWhen our files arrive (ms from navigation start, median run):\n"
-            f"{timelines(results)}")
+    return report(results)

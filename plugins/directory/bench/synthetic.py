@@ -3,8 +3,10 @@
 The text is made of real English words with real frequencies: the vocabulary and its counts are
 harvested from prose that ships with every Python, the docstrings of the standard library and
 the language reference behind help() (pydoc_data.topics), so term statistics (a few very common
-words, a long tail of rare ones) resemble those of real profiles. A short civic vocabulary is
-mixed in so that the profiles read like this directory's.
+words, a long tail of rare ones) resemble those of real profiles; they are harvested once into
+vocabulary.txt beside this file (harvest_vocabulary), so every Python draws the same words.
+Words are drawn with Zipf weights by rank. A short civic vocabulary is mixed in so that the
+profiles read like this directory's.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from ..relations import slugify
 from ..search.analyzer import keep, words
 from ..validation import identity_name
 
-SHARES = {"startup": 0.60, "program": 0.15, "mentor": 0.25}
+SHARES = {"startup": 0.70, "program": 0.10, "mentor": 0.20}
 
-CITIES = [  # (city, region): ~150, accented names included
+CITIES = [  # (city, region): ~330 with MORE_CITIES, accented names included
     ("Los Angeles", "California"), ("San Francisco", "California"), ("San José", "California"),
     ("Oakland", "California"), ("Sacramento", "California"), ("Fresno", "California"),
     ("Long Beach", "California"), ("San Diego", "California"), ("Berkeley", "California"),
@@ -88,6 +90,111 @@ CITIES = [  # (city, region): ~150, accented names included
     ("Taipei", "Taiwan"), ("Seoul", "Seoul"), ("Melbourne", "Victoria"), ("Auckland", "Auckland"),
 ]
 
+# More places, so that a large directory has a few hundred cities, most with a handful of
+# profiles and a few with many (profiles pick cities with Zipf-like weights).
+MORE_CITIES = [(city.strip(), region) for region, cities in {
+    "California": "Glendale, Huntington Beach, Santa Clarita, Fremont, San Bernardino, Oxnard, "
+                  "Fontana, Moreno Valley, Ontario, Elk Grove, Corona, Lancaster, Palmdale, "
+                  "Hayward, Sunnyvale, Pomona, Escondido, Torrance, Roseville, Fullerton, "
+                  "Visalia, Concord, Thousand Oaks, Santa Clara, Vallejo, Victorville, El Monte, "
+                  "Inglewood, Burbank, Daly City, Santa Monica, Davis, Redding, Chico, San Mateo, "
+                  "Palo Alto, Mountain View, Santa Cruz, Monterey, San Luis Obispo, Santa Barbara",
+    "Washington": "Bellevue, Everett, Kent, Renton, Yakima, Olympia, Bellingham, Vancouver (WA)",
+    "Oregon": "Salem, Gresham, Hillsboro, Bend, Medford, Corvallis",
+    "Texas": "Arlington, Plano, Laredo, Lubbock, Irving, Garland, Frisco, McKinney, Amarillo, "
+             "Grand Prairie, Brownsville, Killeen, Denton, Waco, Midland, Round Rock",
+    "Colorado": "Aurora, Colorado Springs, Fort Collins, Lakewood, Pueblo, Greeley",
+    "Arizona": "Mesa, Chandler, Scottsdale, Glendale (AZ), Gilbert, Flagstaff, Yuma",
+    "Florida": "St. Petersburg, Hialeah, Tallahassee, Fort Lauderdale, Cape Coral, Gainesville, "
+               "Pensacola, Sarasota, West Palm Beach",
+    "New York": "Syracuse, Albany, Yonkers, Ithaca, Schenectady",
+    "Illinois": "Naperville, Springfield, Peoria, Rockford, Evanston, Urbana",
+    "Ohio": "Toledo, Akron, Dayton, Youngstown",
+    "Michigan": "Lansing, Flint, Kalamazoo, Dearborn",
+    "North Carolina": "Greensboro, Winston-Salem, Fayetteville, Asheville, Wilmington",
+    "Georgia": "Augusta, Athens, Macon, Columbus (GA)",
+    "Virginia": "Virginia Beach, Arlington (VA), Alexandria, Roanoke, Charlottesville",
+    "Pennsylvania": "Allentown, Erie, Reading, Scranton, Lancaster (PA), Harrisburg",
+    "Massachusetts": "Springfield (MA), Lowell, Somerville, Amherst",
+    "Minnesota": "Duluth, Rochester (MN), Bloomington",
+    "Wisconsin": "Green Bay, Kenosha, Eau Claire",
+    "Missouri": "Springfield (MO), Columbia",
+    "Tennessee": "Knoxville, Clarksville, Murfreesboro",
+    "Indiana": "Fort Wayne, Evansville, South Bend, Bloomington (IN)",
+    "Kentucky": "Lexington, Bowling Green",
+    "Alabama": "Huntsville, Montgomery, Mobile, Tuscaloosa",
+    "Louisiana": "Shreveport, Lafayette, Lake Charles",
+    "Utah": "Provo, Ogden, St. George",
+    "New Jersey": "Paterson, Elizabeth, Trenton, Camden, Hoboken, Princeton",
+    "Maryland": "Annapolis, Frederick, Silver Spring",
+    "South Carolina": "Columbia (SC), Greenville",
+    "Nevada": "Henderson, Carson City",
+    "New Mexico": "Las Cruces",
+    "Iowa": "Cedar Rapids, Iowa City, Davenport",
+    "Kansas": "Wichita, Topeka, Lawrence",
+    "Nebraska": "Lincoln",
+    "Oklahoma": "Norman",
+    "Arkansas": "Fayetteville (AR)",
+    "Idaho": "Idaho Falls, Pocatello",
+    "Montana": "Missoula, Bozeman, Billings",
+    "Wyoming": "Cheyenne, Laramie",
+    "North Dakota": "Fargo, Bismarck",
+    "South Dakota": "Sioux Falls, Rapid City",
+    "Delaware": "Wilmington (DE)",
+    "New Hampshire": "Manchester (NH), Nashua",
+    "West Virginia": "Charleston (WV), Morgantown",
+    "Ontario": "Hamilton, Kitchener, Waterloo, London (ON), Windsor, Mississauga",
+    "Québec": "Gatineau, Sherbrooke, Laval",
+    "British Columbia": "Victoria (BC), Surrey, Kelowna",
+    "Saskatchewan": "Saskatoon, Regina",
+    "England": "London, Birmingham (UK), Leeds, Sheffield, Liverpool, Newcastle, Nottingham, "
+               "Leicester, Brighton, Oxford, Cambridge (UK), York",
+    "Scotland": "Edinburgh, Aberdeen, Dundee",
+    "Île-de-France": "Saint-Denis, Versailles",
+    "Provence-Alpes-Côte d'Azur": "Marseille, Nice, Aix-en-Provence",
+    "Occitanie": "Toulouse, Montpellier",
+    "Nouvelle-Aquitaine": "Bordeaux",
+    "Hauts-de-France": "Lille",
+    "Bayern": "Nürnberg, Augsburg",
+    "Baden-Württemberg": "Stuttgart, Freiburg, Heidelberg, Karlsruhe",
+    "Hamburg": "Hamburg",
+    "Sachsen": "Leipzig, Dresden",
+    "Hessen": "Frankfurt, Darmstadt",
+    "Lombardia": "Milano, Bergamo",
+    "Lazio": "Roma",
+    "Emilia-Romagna": "Bologna",
+    "Toscana": "Firenze",
+    "Andalucía": "Sevilla, Granada",
+    "Comunitat Valenciana": "València, Alicante",
+    "País Vasco": "Bilbao, Donostia",
+    "Noord-Brabant": "Eindhoven",
+    "Utrecht": "Utrecht",
+    "Antwerpen": "Antwerpen",
+    "Brussels": "Bruxelles",
+    "Uusimaa": "Helsinki, Espoo",
+    "Oslo": "Oslo",
+    "Stockholm": "Stockholm",
+    "Hovedstaden": "København",
+    "Lisboa": "Sintra",
+    "Estado de México": "Toluca",
+    "Jalisco": "Zapopan",
+    "Antioquia": "Envigado",
+    "Rio de Janeiro": "Rio de Janeiro, Niterói",
+    "Minas Gerais": "Belo Horizonte",
+    "Rio Grande do Sul": "Porto Alegre",
+    "Gauteng": "Johannesburg, Pretoria",
+    "Lagos": "Lagos",
+    "Maharashtra": "Mumbai",
+    "Tamil Nadu": "Chennai",
+    "Telangana": "Hyderabad",
+    "New South Wales": "Sydney, Newcastle (NSW)",
+    "Queensland": "Brisbane",
+    "Western Australia": "Perth",
+    "Wellington": "Wellington",
+    "Tokyo": "Tokyo",
+    "Osaka": "Osaka",
+}.items() for city in cities.split(",")]
+
 SECTORS = [
     "Clean Energy", "Water Conservation", "Sustainable Agriculture", "Battery Storage",
     "Urban Tech", "Transportation", "Micromobility", "Public Safety", "Emergency Response",
@@ -97,6 +204,8 @@ SECTORS = [
     "Parks & Recreation", "Food Access", "Financial Inclusion", "Small Business", "Broadband",
     "Smart Infrastructure", "Street Maintenance", "Building Efficiency", "Electric Vehicles",
     "Accessibility", "Justice Reform", "Elections", "Libraries", "Arts & Culture", "Tourism",
+    "Senior Services", "Child Care", "Mental Health", "Noise Reduction", "Urban Forestry",
+    "Stormwater", "Code Enforcement", "Language Access",
 ]
 
 CIVIC_WORDS = (
@@ -158,11 +267,24 @@ ROLES = ["Chief Innovation Officer", "Chief Data Officer", "Director of Digital 
          "Head of Partnerships", "Chief Technology Officer", "Policy Advisor"]
 
 
+VOCABULARY_FILE = Path(__file__).with_name("vocabulary.txt")
+
+
 @lru_cache(maxsize=1)
 def english_vocabulary() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The words and counts of harvest_vocabulary(), as shipped in vocabulary.txt ("word
+    count" per line, commonest first): the same on every Python, and read in milliseconds
+    rather than parsed from the whole standard library each time."""
+    pairs = [line.split() for line in VOCABULARY_FILE.read_text(encoding="utf-8").splitlines()]
+    return tuple(word for word, _ in pairs), tuple(int(count) for _, count in pairs)
+
+
+def harvest_vocabulary() -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Lower-case English words (3–14 letters) with their counts in the prose that ships with
     Python: docstrings of the standard library and pydoc's language reference. A word must occur
-    at least 3 times, which drops most identifiers quoted in the prose."""
+    at least 3 times, which drops most identifiers quoted in the prose. (Regenerate
+    vocabulary.txt with it: python -c "from directory.bench.synthetic import *;
+    write_vocabulary()" from plugins/.)"""
     from pydoc_data.topics import topics
 
     texts = [topics[key] for key in sorted(topics)]
@@ -185,13 +307,28 @@ def english_vocabulary() -> tuple[tuple[str, ...], tuple[int, ...]]:
     return tuple(common), tuple(counts[w] for w in common)
 
 
+VOCABULARY = 4000  # the commonest words of english_vocabulary() that the text is drawn from
+ZIPF_EXPONENT = 1.0  # a word's weight is 1 / rank ** ZIPF_EXPONENT, as in natural text
+
+
+def zipf_weights(count: int, exponent: float = ZIPF_EXPONENT) -> list[float]:
+    return [rank ** -exponent for rank in range(1, count + 1)]
+
+
+def write_vocabulary() -> None:
+    words, counts = harvest_vocabulary()
+    VOCABULARY_FILE.write_text("".join(f"{w} {n}\n" for w, n in zip(words, counts)),
+                               encoding="utf-8")
+
+
 class Writer:
-    """Sentences of real words drawn with their real frequencies, plus civic words."""
+    """Sentences of real words, drawn with Zipf weights by their rank in real prose (the
+    commonest first), plus civic words."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.words, counts = english_vocabulary()
-        self.cumulative = list(_accumulate(counts))
+        self.words = english_vocabulary()[0][:VOCABULARY]
+        self.cumulative = list(_accumulate(zipf_weights(len(self.words))))
         self.civic_cumulative = list(_accumulate(rank ** -0.5 for rank in range(1, len(CIVIC_WORDS) + 1)))
 
     def word(self) -> str:
@@ -260,8 +397,15 @@ class Synthetic:
     common_words: list[str]  # words by how many profiles use them, most first
 
 
-def generate(content: Path, size: int, seed: int = 1) -> Synthetic:
-    """Write ``size`` profiles under ``content`` (startups/, programs/, mentors/)."""
+# A share of the startups have a one-word product name ("Gridforge", "Permitworks"), as
+# software does: long single words, the kind whose typos the search must forgive.
+ONE_WORD_NAMES = 0.3
+
+
+def generate(content: Path, size: int, seed: int = 1, progress=None) -> Synthetic:
+    """Write ``size`` profiles under ``content`` (startups/, programs/, mentors/), the same
+    ones for the same ``size`` and ``seed``. ``progress(done, total)`` is called as files are
+    written."""
     rng = random.Random(f"{seed}:{size}")
     writer = Writer(rng)
     programs_n = max(1, round(size * SHARES["program"]))
@@ -282,8 +426,11 @@ def generate(content: Path, size: int, seed: int = 1) -> Synthetic:
     vocabulary = [w for w in english_vocabulary()[0][:4000] if 4 <= len(w) <= 9]
     profiles: dict[str, list[tuple[str, dict]]] = {"program": [], "startup": [], "mentor": []}
 
+    places = CITIES + MORE_CITIES  # the well-known first: they get the most profiles
+    place_weights = list(_accumulate(zipf_weights(len(places), 0.8)))
+
     def place() -> dict:
-        city, region = rng.choice(CITIES)
+        city, region = rng.choices(places, cum_weights=place_weights)[0]
         return {"city": city, "region": region}
 
     def sectors() -> list[str]:
@@ -302,7 +449,10 @@ def generate(content: Path, size: int, seed: int = 1) -> Synthetic:
         }))
     program_slugs = [slug for slug, _ in profiles["program"]]
     for _ in range(startups_n):
-        name, slug = claim(lambda: f"{rng.choice(vocabulary).title()} {rng.choice(BRAND_ENDINGS)}")
+        name, slug = claim(lambda: (f"{rng.choice(vocabulary).title()}"
+                                    f"{rng.choice(BRAND_ENDINGS).lower()}")
+                           if rng.random() < ONE_WORD_NAMES else
+                           f"{rng.choice(vocabulary).title()} {rng.choice(BRAND_ENDINGS)}")
         data = {"name": name, "summary": writer.summary(name), "description": writer.description(),
                 "website": f"https://www.{slug}.example.com/", **place(), "sectors": sectors(),
                 "founded": rng.randint(2000, 2025)}
@@ -325,6 +475,7 @@ def generate(content: Path, size: int, seed: int = 1) -> Synthetic:
         profiles["mentor"].append((slug, data))
 
     document_frequency: Counter = Counter()
+    done = 0
     for kind, items in profiles.items():
         folder = content / f"{kind}s"
         folder.mkdir(parents=True, exist_ok=True)
@@ -334,5 +485,22 @@ def generate(content: Path, size: int, seed: int = 1) -> Synthetic:
                 encoding="utf-8")
             text = " ".join((data["name"], data["summary"], data["description"]))
             document_frequency.update({w for w in words(text) if keep(w) and len(w) >= 4})
+            done += 1
+            if progress is not None:
+                progress(done, size)
     ranked = sorted(document_frequency, key=lambda w: (-document_frequency[w], w))
     return Synthetic(content, {kind: len(items) for kind, items in profiles.items()}, ranked)
+
+
+def synth(out: Path, count: int, seed: int = 1, progress=None) -> Synthetic:
+    """`invoke synth`: a directory of ``count`` profiles in ``out`` (which must not exist or be
+    empty, so that no stale profile is mixed in)."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty: give a new folder")
+    if progress is not None:
+        progress.stage(f"synth: writing {count} profiles to {out}")
+    synthetic = generate(out, count, seed, progress=progress.update if progress else None)
+    if progress is not None:
+        progress.close()
+    return synthetic

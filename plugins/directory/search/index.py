@@ -11,9 +11,9 @@ Layout under output/search/index/ (all JSON, gzip-friendly):
                      (the search page carries it inline; the file is for other pages and tools)
   terms/<key>.json   the postings of every term that starts with <key>; a key is two letters,
                      or more where a shard would be large, so a query fetches a few KB
-  near/<key>.json    every term with <key> as its first two letters or as the first two
-                     after deleting its first or second letter: the candidates for a typo
-                     (a word one edit from a term shares one of these keys with it)
+  near/<key>.json    the profiles' words (before stemming) with <key> as their first two
+                     letters or as the first two after deleting the first or second letter:
+                     the candidates for a typo (see near.py)
   facets.json        documents of each sector and city, for filters and live counts
   previews/<key>.json  the same for the first page of results of each term in terms/<key>:
                      fetched beside the shard, so the first results of a one-word query are
@@ -32,6 +32,8 @@ import math
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 import nh3
@@ -39,6 +41,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from pelican.generators import Generator
 from whoosh import fields as whoosh_fields
 from whoosh.filedb.filestore import RamStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -49,6 +52,7 @@ from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer, analyze
+from .near import near_lists, surface_words
 
 STATIC = Path(__file__).parent / "static"
 # Field boosts: a match in the name outweighs sectors and place, which outweigh the summary,
@@ -61,7 +65,6 @@ B = 0.75
 DOC_CHUNK = 8
 SHARD_BYTES = 3000  # raw JSON; about 1 KB gzipped
 MAX_KEY = 5
-NEAR_KEY = 2
 PREVIEW_DEPTH = 10  # the search page's first page of results
 # At most this many records in one previews file: where a shard holds many rare terms, the
 # commonest terms get their previews first (they are likelier to be searched, and their results
@@ -73,6 +76,7 @@ def weighting() -> BM25F:
     return BM25F(B=B, K1=K1)
 
 
+@lru_cache(maxsize=65536)  # near.py reads the description's words again
 def plain_text(markdown_text: str) -> str:
     return html.unescape(nh3.clean(str(render_markdown(markdown_text)), tags=set()))
 
@@ -110,7 +114,28 @@ class PrivateRamStorage(RamStorage):
     temporary files stay in memory too (an index of profiles is a few megabytes at most)."""
 
     def temp_storage(self, name=None):
-        return RamStorage()
+        return _TemporaryRamStorage()
+
+
+class _TemporaryRamStorage(RamStorage):
+    """A RamStorage that also keeps a file closed through its raw file object, as Whoosh's
+    sorting pool writes the runs it spills when its postings outgrow the pool (128 MB, some
+    50,000 profiles): plain RamStorage kept a file only when closed through its wrapper, so
+    such a build failed with NameError: <name>.run."""
+
+    def create_file(self, name, **kwargs):
+        return StructFile(_KeptBytes(self.files, name), name=name)
+
+
+class _KeptBytes(BytesIO):
+    def __init__(self, files: dict, name: str):
+        super().__init__()
+        self.files, self.name = files, name
+
+    def close(self) -> None:
+        if not self.closed:
+            self.files[self.name] = self.getvalue()
+        super().close()
 
 
 def build_whoosh_index(directory: Directory):
@@ -127,15 +152,6 @@ def build_whoosh_index(directory: Directory):
         )
     writer.commit()
     return index
-
-
-def near_keys(term: str) -> set[str]:
-    """The term's first two letters, and the first two after deleting its first or its second
-    letter: a query one edit away from the term shares at least one of these with it."""
-    keys = {term[:NEAR_KEY]}
-    if len(term) > NEAR_KEY:
-        keys |= {term[1:3], term[0] + term[2]}
-    return keys
 
 
 def shard_prefixes(postings: dict[str, list]) -> dict[str, list[str]]:
@@ -261,10 +277,7 @@ def export(directory: Directory, index=None, stats: Statistics | None = None) ->
     postings, doc_count, average_lengths = stats.postings, stats.doc_count, stats.average_lengths
 
     shards = shard_prefixes(postings)
-    near: dict[str, list[str]] = defaultdict(list)
-    for term in sorted(postings):
-        for key in near_keys(term):
-            near[key].append(term)
+    near = near_lists(surface_words(directory, searchable_fields))  # typo candidates
     files: dict[str, object] = {f"terms/{key}.json": {term: postings[term] for term in terms}
                                 for key, terms in sorted(shards.items())}
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})

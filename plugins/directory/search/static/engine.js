@@ -59,9 +59,9 @@ export function allowedTypos(word) {
   return length >= 8 ? 2 : length >= 4 ? 1 : 0;
 }
 
-// The keys of the near/ lists where a term one typo away from the word is listed: index.py
-// lists each term under its first two letters and under the first two after deleting its
-// first or second letter.
+// The keys of the near/ lists where a word one typo away from the query word is listed: near.py
+// lists each word of the profiles (before stemming) under its first two letters and under the
+// first two after deleting its first or second letter.
 function nearKeys(word) {
   const c = codePoints(word);
   const keys = new Set([c.slice(0, 2).join("")]);
@@ -211,7 +211,11 @@ export class SearchEngine {
     return found;
   }
 
-  // Index terms within the allowed number of typos of a query word (or of its stem).
+  // Index terms within the allowed number of typos of a query word: the near/ lists hold the
+  // profiles' words as written (before stemming; see near.py), since a typo is made in the
+  // word, and its stem can be further from the query's than the typo ("znginious" stems to
+  // itself, "inginious" to "ingini"). A listed word within reach stands for its stem, the
+  // index term; so does one whose stem is within reach of the query's stem.
   async corrections(query, already) {
     const typos = allowedTypos(query.word);
     if (!typos) return new Map();
@@ -220,13 +224,18 @@ export class SearchEngine {
     const lists = await Promise.all([...keys].filter((key) => this.nearKeys.has(key))
       .map((key) => this.file(`near/${key}.json`)));
     const found = new Map();
-    for (const term of lists.flat()) {
-      if (already.has(term) || found.has(term)) continue;
-      const distance = Math.min(
-        editDistance(query.word, term, typos),
-        query.stem ? editDistance(query.stem, term, typos) : typos + 1,
-      );
-      if (distance <= typos) found.set(term, FUZZY);
+    const seen = new Set();
+    for (const word of lists.flat()) {
+      if (seen.has(word)) continue;
+      seen.add(word);
+      let term = null;
+      if (editDistance(query.word, word, typos) <= typos) {
+        term = this.analyzer.stem(word);
+      } else if (query.stem) {
+        const stem = this.analyzer.stem(word); // the analyzer caches stems
+        if (editDistance(query.stem, stem, typos) <= typos) term = stem;
+      }
+      if (term !== null && !already.has(term)) found.set(term, FUZZY);
     }
     return found;
   }

@@ -1,0 +1,44 @@
+"""`invoke bench`: the stock-Pelican baseline is built from the same text, and the report has
+a table per size with every figure, measured in the run. (No figure is judged: timings vary.)"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import CONTENT, run_module
+from directory.bench.builds import PELICAN_SETTINGS, stock_pelican, write_articles
+from directory.pipeline import read_directory
+
+
+def test_the_baseline_is_stock_pelican_on_the_same_text(tmp_path):
+    directory, _ = read_directory(CONTENT)
+    assert write_articles(CONTENT, tmp_path / "articles") == len(directory.profiles)
+    profile = next(p for p in directory.profiles if p.description)
+    article = (tmp_path / "articles" / f"{profile.kind}s" / f"{profile.slug}.md").read_text()
+    assert article.startswith(f"Title: {profile.name}\nDate: 2024-01-01 00:00\n")
+    assert f"Summary: {' '.join(profile.summary.split())}\n" in article
+    assert profile.description in article
+    settings = tmp_path / "settings.py"
+    settings.write_text(PELICAN_SETTINGS)
+    measured = stock_pelican(tmp_path / "articles", tmp_path / "out", settings)
+    pages = {path.stem for path in (tmp_path / "out").glob("*.html")}
+    assert {f"{p.kind}-{p.slug}" for p in directory.profiles} <= pages
+    assert measured.max_rss > 20e6 and measured.tree_rss >= measured.max_rss
+
+
+def test_invoke_bench_prints_a_table_per_size_and_the_growth(tmp_path):
+    result = run_module("invoke", "bench", "--sizes", "20,40", "--runs", "1", "--search-runs",
+                        "1", "--workdir", str(tmp_path), timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = result.stdout
+    tables = re.findall(r"^(\d+): (\d+) profiles, (\d+) cores", report, re.M)
+    assert [(size, n) for size, n, _ in tables] == [("20", "20"), ("40", "40")]
+    for row in ("full build: wall (median of 1)", "full build: peak RSS, largest process",
+                "full build: output", "search index time", "rebuild after editing one summary",
+                "rebuild after adding one profile", "search: first results (median, cold)",
+                "search: bytes before first results", "search: keystroke p50 / p95"):
+        assert report.count(row) == 2, row
+    assert re.search(r"stock Pelican\)\s+\d+\.\d\d$", report, re.M)  # ours / Pelican's time
+    assert re.search(r"20 -> 40 profiles \(x2\): ours x\d+\.\d, stock Pelican x\d+\.\d", report)
+    # Not a terminal: plain stage lines, no redrawing.
+    assert "[40] stock Pelican, run 1 of 1" in result.stderr and "\r" not in result.stderr

@@ -1,0 +1,34 @@
+"""Long work shows progress: redrawn in place on a terminal, plain stage lines elsewhere."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+
+from directory.bench.progress import Progress
+
+
+def test_on_a_terminal_the_stage_is_redrawn_with_its_count():
+    main, secondary = pty.openpty()
+    with open(secondary, "w", closefd=True) as terminal:
+        progress = Progress(terminal)
+        progress.stage("synth: writing 3 profiles")
+        for done in range(1, 4):
+            progress.update(done, 3)
+        progress.close()
+    drawn = os.read(main, 4096).decode()
+    os.close(main)
+    assert "\r\x1b[Ksynth: writing 3 profiles 3/3" in drawn
+
+
+def test_elsewhere_one_plain_line_per_stage():
+    log = io.StringIO()
+    progress = Progress(log)
+    progress.stage("[1000] our full build, run 1 of 3")
+    progress.update(5, 10)
+    progress.stage("[1000] stock Pelican, run 1 of 3")
+    progress.note("a table")
+    progress.close()
+    assert log.getvalue() == ("[1000] our full build, run 1 of 3\n"
+                              "[1000] stock Pelican, run 1 of 3\na table\n")
