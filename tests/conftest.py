@@ -7,13 +7,10 @@ without conflicts: keep new fixtures inside the section they belong to.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
 import textwrap
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,32 +129,7 @@ def page(browser):
     context.close()
 
 
-class StaticHandler(http.server.SimpleHTTPRequestHandler):
-    # ES modules are only loaded when served with a JavaScript MIME type.
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-    }
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory, handler_class=None, **handler_options):
-    """Serve ``directory`` on a free 127.0.0.1 port while the block runs; yields the base URL."""
-    handler = functools.partial(handler_class or StaticHandler, directory=str(directory),
-                                **handler_options)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+from directory.localserver import StaticHandler, serve  # noqa: E402,F401 (shared with invoke screenshots)
 
 
 @pytest.fixture

@@ -20,25 +20,9 @@ from pathlib import Path
 
 def first_added(content: Path) -> dict[Path, int]:
     """Commit time (Unix seconds) of the commit that added each file under ``content``."""
-    content = Path(content).resolve()
-    try:
-        top = subprocess.run(["git", "-C", str(content), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-        # -z: paths exactly as they are (no quoting of non-ASCII names), NUL-separated.
-        log = subprocess.run(
-            ["git", "-C", top, "log", "-z", "--diff-filter=A", "--format=@%ct", "--name-only",
-             "--no-renames", "--", str(content)],
-            capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return {}
     added: dict[Path, int] = {}
-    stamp = 0
-    for field in log.split("\x00"):
-        field = field.strip("\n")
-        if field.startswith("@") and field[1:].isdigit():
-            stamp = int(field[1:])
-        elif field:
-            added[Path(top, field)] = stamp  # newest first: the oldest 'A' wins
+    for path, stamp in _commit_times(content, "--diff-filter=A"):
+        added[path] = stamp  # newest first: the oldest 'A' wins
     return added
 
 
@@ -48,22 +32,30 @@ def last_modified(content: Path) -> dict[Path, int]:
 
     Like first_added, one `git log` call for the whole folder; files git does not know get no date.
     """
+    modified: dict[Path, int] = {}
+    for path, stamp in _commit_times(content):
+        modified.setdefault(path, stamp)  # newest first: the first one wins
+    return modified
+
+
+def _commit_times(content: Path, *log_options: str):
+    """(file, commit time) for every file each commit under ``content`` names, newest commit
+    first, from one `git log`; nothing outside a git checkout."""
     content = Path(content).resolve()
     try:
         top = subprocess.run(["git", "-C", str(content), "rev-parse", "--show-toplevel"],
                              capture_output=True, text=True, check=True).stdout.strip()
+        # -z: paths exactly as they are (no quoting of non-ASCII names), NUL-separated.
         log = subprocess.run(
-            ["git", "-C", top, "log", "-z", "--format=@%ct", "--name-only", "--no-renames",
-             "--", str(content)],
+            ["git", "-C", top, "log", "-z", *log_options, "--format=@%ct", "--name-only",
+             "--no-renames", "--", str(content)],
             capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        return {}
-    modified: dict[Path, int] = {}
+        return
     stamp = 0
     for field in log.split("\x00"):
         field = field.strip("\n")
         if field.startswith("@") and field[1:].isdigit():
             stamp = int(field[1:])
         elif field:
-            modified.setdefault(Path(top, field), stamp)  # newest first: the first one wins
-    return modified
+            yield Path(top, field), stamp

@@ -7,12 +7,10 @@ reduced motion, so the pictures only change when the pages do.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
 import time
 from pathlib import Path
+
+from .localserver import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,29 +25,6 @@ SHOTS = [
      "document.documentElement.classList.contains('search-ready')"
      " && document.querySelectorAll('#search-results li').length > 0"),
 ]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".svg": "image/svg+xml"}
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serving(folder: Path):
-    """Serve ``folder`` on a free 127.0.0.1 port while the block runs; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def wait_until(page, expression: str, timeout: float = 30.0) -> None:
@@ -78,7 +53,7 @@ def take_screenshots(site: Path, output_dir: Path, browser=None,
                 own.close()
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with serving(site) as base:
+    with serve(site) as base:
         context = browser.new_context(viewport=VIEWPORT, color_scheme="light",
                                       reduced_motion="reduce", device_scale_factor=1)
         try:
