@@ -27,18 +27,25 @@ def workers() -> int:
         return min(2, os.cpu_count() or 1)
 
 
+def _run_here(items: list, work, progress, results: bool) -> list:
+    """``work(item)`` for each item in this process, counted on ``progress``; the results
+    when ``results`` is set, else an empty list."""
+    done = []
+    for item in items:
+        value = work(item)
+        if results:
+            done.append(value)
+        if progress is not None:
+            progress.advance()
+    return done
+
+
 def split(items: list, work, progress=None, results: bool = False) -> list | None:
     """``work(item)`` for every item, shared with a second process when the list is long;
     returns the results in order when ``results`` is set. ``progress`` (a progress.Stage)
     counts the items done."""
     if len(items) < PARALLEL_MIN or workers() < 2:
-        done = []
-        for item in items:
-            value = work(item)
-            if results:
-                done.append(value)
-            if progress is not None:
-                progress.advance()
+        done = _run_here(items, work, progress, results)
         return done if results else None
 
     theirs, mine = items[1::2], items[0::2]
@@ -61,13 +68,7 @@ def split(items: list, work, progress=None, results: bool = False) -> list | Non
 
     os.close(write)
     try:
-        values = []
-        for item in mine:
-            value = work(item)
-            if results:
-                values.append(value)
-            if progress is not None:
-                progress.advance()
+        values = _run_here(mine, work, progress, results)
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()  # before waiting: a full pipe would block the other process
         read = None
