@@ -22,6 +22,7 @@ compares the two byte for byte.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
@@ -30,6 +31,7 @@ import shutil
 import stat
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
 from pathlib import Path
@@ -174,7 +176,7 @@ class IncrementalBuild:
 
     def _read(self) -> BuildCache:
         try:
-            with open(self.folder / "cache.pickle", "rb") as file:
+            with open(self.folder / "cache.pickle", "rb") as file, _collector_paused():
                 cache = pickle.load(file)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 TypeError, ValueError):
@@ -256,7 +258,7 @@ class IncrementalBuild:
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
         try:
-            with os.fdopen(handle, "wb") as file:
+            with os.fdopen(handle, "wb") as file, _collector_paused():
                 pickle.dump(self.next, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.folder / "cache.pickle")
         except BaseException:
@@ -272,6 +274,20 @@ class IncrementalBuild:
         for folder in folders[KEEP_CACHES:]:
             if folder != self.folder:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused: (un)pickling the cache makes millions of objects, and
+    without this each batch of them starts a collection that walks all the ones before
+    (loading takes three times as long). The cache's objects hold no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def cached_loader(build: IncrementalBuild):
