@@ -60,8 +60,11 @@ def rebuild_and_compare(content: Path, output: Path, theme: Path, tmp_path: Path
 def test_unchanged_content_rewrites_no_page(site):
     content, output, theme, tmp_path = site
     manifest = (output / "search" / "index" / "manifest.json").stat().st_ino
+    exported = ["directory.json", "directory.csv", "social/default.png"]
+    exports = {name: (output / name).stat().st_ino for name in exported}
     counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "same")
     assert (output / "search" / "index" / "manifest.json").stat().st_ino == manifest
+    assert {name: (output / name).stat().st_ino for name in exported} == exports  # linked
     assert counts["written"] == 0 and counts["unchanged"] > 40
     # Pages that declare no dependencies (the search page, the open-data pages) are written
     # every time; every page of site_pages() declares them.
@@ -81,6 +84,8 @@ def test_edited_summary_rewrites_only_the_pages_that_show_it(site):
                               text, count=1, flags=re.M) if re.search(r"^summary: \S", text, re.M)
                        else text.replace("summary: >-", "summary: >-\n  Solar, quoted and installed.", 1),
                        encoding="utf-8")
+    exports = {name: (output / name).stat().st_ino
+               for name in ("directory.json", "social/default.png")}
     index = output / "search" / "index"
     shards = {path: path.stat().st_ino for path in index.rglob("*.json")}
     counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "summary")
@@ -91,6 +96,8 @@ def test_edited_summary_rewrites_only_the_pages_that_show_it(site):
     assert index / "facets.json" in linked
     assert len(shards) - 20 > len(linked) > len(shards) / 2
     assert "startups/pick-my-solar/index.html" in rewritten
+    assert (output / "directory.json").stat().st_ino != exports["directory.json"]
+    assert (output / "social" / "default.png").stat().st_ino == exports["social/default.png"]
     assert "startups/index.html" in rewritten  # its card
     assert "sectors/clean-energy/index.html" in rewritten
     assert "mentors/index.html" not in rewritten  # shows no startup
