@@ -60,8 +60,11 @@ def rebuild_and_compare(content: Path, output: Path, theme: Path, tmp_path: Path
 def test_unchanged_content_rewrites_no_page(site):
     content, output, theme, tmp_path = site
     manifest = (output / "search" / "index" / "manifest.json").stat().st_ino
+    exported = ["directory.json", "directory.csv", "social/default.png"]
+    exports = {name: (output / name).stat().st_ino for name in exported}
     counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "same")
     assert (output / "search" / "index" / "manifest.json").stat().st_ino == manifest
+    assert {name: (output / name).stat().st_ino for name in exported} == exports  # linked
     assert counts["written"] == 0 and counts["unchanged"] > 40
     # Pages that declare no dependencies (the search page, the open-data pages) are written
     # every time; every page of site_pages() declares them.
@@ -81,8 +84,20 @@ def test_edited_summary_rewrites_only_the_pages_that_show_it(site):
                               text, count=1, flags=re.M) if re.search(r"^summary: \S", text, re.M)
                        else text.replace("summary: >-", "summary: >-\n  Solar, quoted and installed.", 1),
                        encoding="utf-8")
+    exports = {name: (output / name).stat().st_ino
+               for name in ("directory.json", "social/default.png")}
+    index = output / "search" / "index"
+    shards = {path: path.stat().st_ino for path in index.rglob("*.json")}
     counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "summary")
+    # The search index's files whose bytes are unchanged (most term shards) are linked;
+    # the manifest (its hash) and the shards of the summary's terms are written again.
+    linked = {path for path, inode in shards.items() if path.stat().st_ino == inode}
+    assert index / "manifest.json" not in linked
+    assert index / "facets.json" in linked
+    assert len(shards) - 20 > len(linked) > len(shards) / 2
     assert "startups/pick-my-solar/index.html" in rewritten
+    assert (output / "directory.json").stat().st_ino != exports["directory.json"]
+    assert (output / "social" / "default.png").stat().st_ino == exports["social/default.png"]
     assert "startups/index.html" in rewritten  # its card
     assert "sectors/clean-energy/index.html" in rewritten
     assert "mentors/index.html" not in rewritten  # shows no startup
@@ -166,8 +181,21 @@ def test_fingerprints_follow_every_value_of_a_view_model():
         fields = dict(kind="startup", slug="a", source=Path("a.yaml"), name="A", summary="S")
         return Profile(**(fields | changes))
 
-    def digest(*values):
-        return Fingerprints().of(list(values))
+    for shared in ((), (Card, Profile)):
+        def digest(*values):
+            fingerprints = Fingerprints()
+            fingerprints.share(*shared)
+            return fingerprints.of(list(values))
+
+        check_fingerprints(digest, profile)
+    with pytest.raises(TypeError):
+        Fingerprints().of([lambda: 'a view model holding code'])
+
+
+def check_fingerprints(digest, profile):
+    from markupsafe import Markup
+
+    from directory.pages import Card, Fact, Link
 
     base = Card(profile(), "Startup", Link("Oakland", "cities/oakland/"), [])
     assert digest(base) == digest(Card(profile(), "Startup", Link("Oakland", "cities/oakland/"), []))
@@ -176,8 +204,9 @@ def test_fingerprints_follow_every_value_of_a_view_model():
     assert digest(base) != digest(Card(profile(), "Startup", Link("Oakland", "cities/oak/"), []))
     assert digest(1) != digest(1.0) != digest(True) and digest("1") != digest(1)
     assert digest(Markup("<b>")) != digest("<b>")
-    with pytest.raises(TypeError):
-        Fingerprints().of([lambda: 'a view model holding code'])
+    assert digest(Link("A", None)) != digest(Fact("A", None))  # same fields, another type
+    card = Card(profile(), "Startup", None, [])
+    assert digest([card]) != digest([Card(profile(name="B"), "Startup", None, [])])
 
 
 # --- progress and the summary line -------------------------------------------------------

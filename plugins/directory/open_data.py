@@ -18,6 +18,7 @@ from pelican.generators import Generator
 
 from . import exports, feeds, seo
 from .provenance import profile_records, repository_url
+from .reporting import incremental_build
 from .social_image import social_card_png
 from .validation import KINDS, SCHEMAS, schema_validator
 
@@ -78,15 +79,30 @@ class OpenDataGenerator(Generator):
         else:
             target.write_text(data, encoding="utf-8", newline="")
 
+    def reused(self, path: str, inputs) -> bool:
+        """In an incremental build, whether the previous build's file at ``path``, made from
+        the same ``inputs`` (plain data: the file is a function of them and of the code, which
+        the cache's salt covers), could be linked instead of made again."""
+        build = incremental_build(self.settings)
+        if build is None:
+            return False
+        return build.reuse(path, build.fingerprints.of_whole((path, inputs)),
+                           Path(self.output_path))
+
     def generate_output(self, writer) -> None:
         document = exports.directory_document(self.directory, self.records, self.base,
                                               self.settings.get("SITENAME", ""), self.license())
-        self.write(exports.JSON_FILE, exports.to_json(document))
+        # directory.json and .csv are made from the document alone; at 10,000 profiles
+        # encoding them costs more than fingerprinting it.
+        if not self.reused(exports.JSON_FILE, document):
+            self.write(exports.JSON_FILE, exports.to_json(document))
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
                                                          indent=1))
-        self.write(exports.CSV_FILE, exports.to_csv(document))
-        self.write(seo.SOCIAL_IMAGE, social_card_png(self.settings.get("SITENAME", ""),
-                                                     self.settings.get("SITE_DESCRIPTION", "")))
+        if not self.reused(exports.CSV_FILE, document):
+            self.write(exports.CSV_FILE, exports.to_csv(document))
+        card = (self.settings.get("SITENAME", ""), self.settings.get("SITE_DESCRIPTION", ""))
+        if not self.reused(seo.SOCIAL_IMAGE, card):
+            self.write(seo.SOCIAL_IMAGE, social_card_png(*card))
         if self.base:
             limit = int(self.settings.get("NEW_PROFILES_FEED_LIMIT") or feeds.FEED_LIMIT)
             self.write(seo.FEED, feeds.new_profiles_feed(

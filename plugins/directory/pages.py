@@ -240,6 +240,7 @@ class DirectoryGenerator(Generator):
         staging = Path(self.output_path)
         if build:
             remember(build.previous.markdown)
+            build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all(profile.description for profile in self.directory.profiles)
         pages = site_pages(self.directory, first_added(Path(self.path)))
         report = build_report(self.settings)

@@ -71,8 +71,12 @@ def profile_records(directory: Directory, content: Path, settings: dict,
     repo = repository_url(settings)
     branch = quote(settings.get("REPO_BRANCH") or "main", safe="/")  # release/2026 stays a path
     records = {}
+    folders: dict[Path, Path] = {}  # resolved once each: content/ holds no links (loading.py)
     for profile in directory.profiles:
-        source = profile.source.resolve()
+        folder = profile.source.parent
+        if folder not in folders:
+            folders[folder] = folder.resolve()
+        source = folders[folder] / profile.source.name
         added = from_day(profile.added) if profile.added else from_timestamp(added_by_git.get(source))
         edit = correction = None
         if repo:

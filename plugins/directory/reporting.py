@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import collector
 from .incremental import IncrementalBuild
 from .progress import BuildReport
 
@@ -20,6 +21,7 @@ INCREMENTAL = "DIRECTORY_INCREMENTAL"
 
 
 def start(pelican) -> None:
+    collector.relax()
     settings = pelican.settings
     settings[REPORT] = BuildReport()
     output = getattr(pelican, "final_output_path", pelican.output_path)
@@ -35,6 +37,7 @@ def finish(pelican) -> None:
     counts = report.counts
     report.finish(counts.get("profiles", 0), counts.get("written", 0),
                   counts.get("unchanged", 0), counts.get("index_bytes", 0))
+    collector.restore()
 
 
 def build_report(settings: dict) -> BuildReport:

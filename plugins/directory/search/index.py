@@ -374,8 +374,9 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
-def write_client_index(client: ClientIndex, folder: Path, progress=None) -> int:
-    """Write every file of the client index; returns their size in bytes."""
+def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=None) -> int:
+    """Write every file of the client index; returns their size in bytes. ``reuse(name,
+    data)`` may place a file itself (an incremental build links the previous one)."""
     made: set[Path] = set()
     size = 0
     for name, value in client.files.items():
@@ -384,7 +385,8 @@ def write_client_index(client: ClientIndex, folder: Path, progress=None) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         data = client.encoded.get(name) or dumps(value).encode("utf-8")
-        path.write_bytes(data)
+        if reuse is None or not reuse(name, data):
+            path.write_bytes(data)
         size += len(data)
         if progress is not None:
             progress.advance()
@@ -404,16 +406,18 @@ class SearchIndexGenerator(Generator):
         build = incremental_build(self.settings)
         key = search_inputs(build, directory) if build else None
         previous = build.previous.search if build else None
+        staging = Path(self.output_path)
         if previous and previous[0] == key and all(
-                build.reusable(f"search/index/{name}", key) for name in previous[1]):
+                build.reusable(f"search/index/{name}", digest)
+                for name, digest in previous[4].items()):
             # Nothing the index is made of has changed: the previous index, linked.
-            _, names, manifest, size = previous
+            _, names, manifest, size, digests = previous
             build.next.terms = build.previous.terms  # the same profiles
             with report.stage("index", len(directory.profiles), "profiles"):
                 pass
             with report.stage("write", len(names) + len(RUNTIME) + 1, "files") as stage:
                 for name in names:
-                    if not build.reuse(f"search/index/{name}", key, Path(self.output_path)):
+                    if not build.reuse(f"search/index/{name}", digests[name], staging):
                         raise RuntimeError(f"could not link search/index/{name} from the "
                                            f"previous output; build again with --full")
                     stage.advance()
@@ -422,16 +426,22 @@ class SearchIndexGenerator(Generator):
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 client = export(directory, stats=statistics(
                     directory, analysed=counted(cached_terms(self.settings, directory.profiles), stage)))
+            digests: dict[str, bytes] = {}
+
+            def reuse(name: str, data: bytes) -> bool:
+                # A file whose bytes are those of the previous build's (most shards, after
+                # one profile changed) is linked, not written again.
+                digest = digests[name] = hashlib.sha256(data).digest()
+                return build.reuse(f"search/index/{name}", digest, staging)
+
             with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
-                size = write_client_index(client, folder / "index", stage)
+                size = write_client_index(client, folder / "index", stage,
+                                          reuse if build else None)
                 self.write_runtime(writer, folder, client.files["manifest.json"], stage)
             names, manifest = list(client.files), client.files["manifest.json"]
-            if build:
-                for name in names:
-                    build.record(f"search/index/{name}", key)
         report.counts["index_bytes"] = size
         if build:
-            build.next.search = (key, names, manifest, size)
+            build.next.search = (key, names, manifest, size, digests)
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
