@@ -243,3 +243,24 @@ def test_invoke_build_prints_plain_stage_lines_and_a_summary(tmp_path):
     pages, written, unchanged = map(int, second[2])
     assert written == 0 and unchanged == pages  # the second build reused every page
     assert second[5] == (str(profiles), "0", str(pages))
+
+
+def test_a_new_commit_date_renders_the_profile_page_again(tmp_path):
+    """'Last updated' comes from git, not from the file's bytes: a commit that leaves the
+    profile's data as it was still changes its page, and the rebuild must show it."""
+    from test_open_data import git
+
+    repo = tmp_path / "repo"
+    content = copy_content(repo / "content")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "first", date="2024-01-10T12:00:00+00:00")
+    theme = ROOT / "theme"
+    output = tmp_path / "site" / "output"
+    build_counted(content, output, tmp_path / "cache")
+    solar = content / "startups" / "pick-my-solar.yaml"
+    solar.write_text(solar.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "checked", date="2024-04-02T17:45:00+00:00")
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "dated")
+    assert "startups/pick-my-solar/index.html" in rewritten
+    assert "2 April 2024" in (output / "startups/pick-my-solar/index.html").read_text()

@@ -17,7 +17,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import exports, feeds, seo
-from .provenance import profile_records, repository_url
+from .provenance import repository_url
 from .reporting import incremental_build
 from .social_image import social_card_png
 from .validation import KINDS, SCHEMAS, schema_validator
@@ -59,12 +59,9 @@ class OpenDataGenerator(Generator):
     def generate_context(self) -> None:
         self.directory = self.context["directory"]
         self.base = seo.site_base(self.settings)
-        self.records = profile_records(
-            self.directory, Path(self.path), self.settings,
-            lambda profile: f"{self.base}/{profile.url}" if self.base else None)
-        # Read by the theme: _meta.html on every page, _provenance.html on profile pages.
+        self.records = self.context["profile_records"]  # made by pages.DirectoryGenerator
+        # Read by the theme: _meta.html on every page.
         self.context["page_meta"] = seo.SiteMeta(self.settings, self.directory)
-        self.context["profile_records"] = self.records
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]

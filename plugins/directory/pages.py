@@ -16,13 +16,13 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from .charts import home_charts, write_charts
-from .history import first_added
 from .incremental import cached_loader
 from .markup import remember, render_all, render_markdown
 from .parallel import split
 from .pipeline import read_directory
+from . import seo
 from .problems import BuildFailed
-from .provenance import from_day
+from .provenance import ProfileRecord, profile_records
 from .relations import Directory, largest_facets
 from .reporting import build_report, incremental_build
 from .similar import similar_profiles
@@ -76,6 +76,7 @@ class ProfilePage:
     related: list[Section] = field(default_factory=list)
     structured_data: dict = field(default_factory=dict)  # schema.org JSON-LD
     similar: list[Card] = field(default_factory=list)  # same sectors or city (similar.py)
+    provenance: ProfileRecord | None = None  # dates, edit and correction links (provenance.py)
 
 
 @dataclass
@@ -148,28 +149,14 @@ def profile_page(directory: Directory, this: Card) -> ProfilePage:
     )
 
 
-def resolved_sources(profiles: list[Profile]) -> dict[tuple[str, str], Path]:
-    """Each profile's file with every link resolved, as git names it. Profiles sit directly in
-    a kind's folder and content/ holds no links, so resolving each folder once is enough
-    (Path.resolve per file costs a few system calls each, at 10,000 files)."""
-    folders: dict[Path, Path] = {}
-    resolved = {}
-    for profile in profiles:
-        folder = profile.source.parent
-        if folder not in folders:
-            folders[folder] = folder.resolve()
-        resolved[profile.key] = folders[folder] / profile.source.name
-    return resolved
-
-
-def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
+def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord]) -> list[Page]:
     """Every page of the directory, with its path under the output folder."""
     cards = {profile.key: card(directory, profile) for profile in directory.profiles}
-    resolved = resolved_sources(directory.profiles)
-    # A profile's own `added:` day wins over git's date, as in the feed of new profiles.
+    # Newest first by the day each profile was added (provenance.py: its `added:` field, else
+    # git); a file not committed yet has no date and counts as the newest.
     newest = sorted(directory.profiles,
-                    key=lambda p: (-(from_day(p.added).timestamp() if p.added
-                                     else added.get(resolved[p.key], 2**62)), str(p.source)))
+                    key=lambda p: (-(records[p.key].added.timestamp() if records[p.key].added
+                                     else 2**62), str(p.source)))
     pages = [Page("index.html", "index", {
         "counts": [(KIND_LABELS[kind][1], f"{kind}s/", count)
                    for kind, count in directory.counts().items()],
@@ -193,6 +180,7 @@ def site_pages(directory: Directory, added: dict[Path, int]) -> list[Page]:
         related = directory.related[profile.key]
         view = profile_page(directory, cards[profile.key])
         view.similar = [cards[other.key] for other in similar[profile.key]]
+        view.provenance = records[profile.key]
         pages.append(Page(f"{profile.url}index.html", "profile",
                           {"page": view, "section": f"{profile.kind}s/"},
                           depends_on=frozenset([profile.key]).union(
@@ -233,6 +221,12 @@ class DirectoryGenerator(Generator):
             raise BuildFailed(problems)
         self.directory = directory
         self.context["directory"] = directory
+        # When each profile was added and changed, and where to edit it: the pages and the
+        # open-data files (open_data.py) read the same records, from one pair of git calls.
+        base = seo.site_base(self.settings)
+        self.context["profile_records"] = profile_records(
+            directory, Path(self.path), self.settings,
+            lambda profile: f"{base}/{profile.url}" if base else None)
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
@@ -242,7 +236,7 @@ class DirectoryGenerator(Generator):
             remember(build.previous.markdown)
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all(profile.description for profile in self.directory.profiles)
-        pages = site_pages(self.directory, first_added(Path(self.path)))
+        pages = site_pages(self.directory, self.context["profile_records"])
         report = build_report(self.settings)
 
         def write(page: Page) -> None:
