@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from .relations import Directory
+from .validation import KINDS
 
 SOCIAL_IMAGE = "social/default.png"
 SOCIAL_IMAGE_SIZE = (1200, 630)  # the size Open Graph and Twitter's large card expect
@@ -91,7 +92,7 @@ def lastmod_of_pages(directory: Directory, records: dict, paths: list[str]) -> d
         return max(days) if days else None
 
     shown: dict[str, list] = {profile.url: [profile] for profile in directory.profiles}
-    for kind in ("startup", "program", "mentor"):
+    for kind in KINDS:
         shown[f"{kind}s/"] = directory.of_kind(kind)
     for facet in directory.sectors + directory.cities:
         shown[facet.url] = facet.profiles
