@@ -4,7 +4,7 @@ must be exactly what one process makes."""
 from __future__ import annotations
 
 import pytest
-from conftest import build
+from conftest import ROOT, build
 from test_build import tree_hashes
 
 from directory import parallel
@@ -34,3 +34,45 @@ def test_a_site_built_on_two_processes_is_the_same_site(sample_site, tmp_path, m
     output = build(sample_site.content, tmp_path / "site" / "output",
                    CACHE_PATH=str(tmp_path / "cache"))
     assert tree_hashes(output) == tree_hashes(sample_site.output)
+
+
+def test_two_processes_share_out_every_item_exactly_once(tmp_path):
+    import os
+
+    from directory.background import Job, Shares
+
+    shares = Shares(1000)
+
+    def take(end: str) -> list[int]:
+        taken = []
+        while chunk := getattr(shares, end)(7):
+            taken.extend(chunk)
+        return taken
+
+    job = Job(lambda: take("front"), "taking from the front")
+    mine = take("back")
+    theirs = job.result()
+    assert sorted(mine + theirs) == list(range(1000))
+    assert not set(mine) & set(theirs)
+    assert os.getpid() != job.pid
+
+
+def test_a_page_that_fails_in_either_process_fails_the_build_and_keeps_the_output(
+        sample_site, tmp_path, monkeypatch, capfd):
+    import shutil
+
+    from jinja2 import UndefinedError
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)
+    output = tmp_path / "site" / "output"
+    shutil.copytree(sample_site.output, output)
+    before = tree_hashes(output)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    profile = theme / "templates" / "profile.html"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ page.missing.attribute }}", 1), encoding="utf-8")
+    with pytest.raises((UndefinedError, RuntimeError)):
+        build(sample_site.content, output, CACHE_PATH=str(tmp_path / "cache"), THEME=str(theme))
+    assert tree_hashes(output) == before
+    assert not list(output.parent.glob(".output.staging-*"))

@@ -7,9 +7,9 @@ Data flows one way: YAML files -> loaded documents (loading) -> validated profil
 
 from pelican import signals
 
-from . import reporting, staging
+from . import fragments, reporting, staging
 from .open_data import OpenDataGenerator
-from .pages import DirectoryGenerator
+from .pages import DirectoryGenerator, pages_written
 from .search.index import SearchIndexGenerator
 
 
@@ -22,5 +22,7 @@ def register():
     signals.initialized.connect(staging.redirect_output)
     signals.initialized.connect(reporting.start)  # after: it needs the final output folder
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(fragments.for_generator)  # {{ fragment(...) }} in templates
+    signals.finalized.connect(pages_written)  # first: pages may render in the background
     signals.finalized.connect(staging.publish_output)
     signals.finalized.connect(reporting.finish)  # after: it records the published files

@@ -17,6 +17,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import exports, feeds, seo
+from .pages import wait_for_pages
 from .provenance import repository_url
 from .reporting import incremental_build
 from .social_image import social_card_png
@@ -115,6 +116,7 @@ class OpenDataGenerator(Generator):
                           repo_url=repository_url(self.settings),
                           feed_published=bool(self.base))
         if self.base:
+            wait_for_pages(self.settings)  # the sitemap lists the written pages
             pages = sorted(seo.page_path(path.relative_to(self.output_path).as_posix())
                            for path in Path(self.output_path).rglob("*.html")
                            if path.name != seo.NOT_FOUND)

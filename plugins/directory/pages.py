@@ -15,12 +15,14 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from . import seo
+from .background import Job, Shares
 from .charts import home_charts, write_charts
 from .incremental import cached_loader
 from .markup import remember, render_all, render_markdown
-from .parallel import split
+from .page_writer import PageWriter
+from .parallel import worth_forking
 from .pipeline import read_directory
-from . import seo
 from .problems import BuildFailed
 from .provenance import ProfileRecord, profile_records
 from .relations import Directory, largest_facets
@@ -106,13 +108,21 @@ class Page:
 ALL_PROFILES = "all profiles"
 
 
-def card(directory: Directory, profile: Profile) -> Card:
+def card(directory: Directory, profile: Profile, links: dict[str, Link]) -> Card:
+    """``links``: one Link per facet, shared by every card that shows it (fragments.py renders
+    each once per page depth)."""
+    def link(facet) -> Link:
+        found = links.get(facet.url)
+        if found is None:
+            found = links[facet.url] = Link(facet.name, facet.url)
+        return found
+
     city = directory.city_facet(profile)
     return Card(
         profile=profile,
         kind_label=KIND_LABELS[profile.kind][0],
-        city=Link(city.name, city.url) if city else None,
-        sectors=[Link(facet.name, facet.url) for facet in directory.sector_facets(profile)],
+        city=link(city) if city else None,
+        sectors=[link(facet) for facet in directory.sector_facets(profile)],
     )
 
 
@@ -151,7 +161,8 @@ def profile_page(directory: Directory, this: Card) -> ProfilePage:
 
 def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord]) -> list[Page]:
     """Every page of the directory, with its path under the output folder."""
-    cards = {profile.key: card(directory, profile) for profile in directory.profiles}
+    facet_links: dict[str, Link] = {}
+    cards = {profile.key: card(directory, profile, facet_links) for profile in directory.profiles}
     # Newest first by the day each profile was added (provenance.py: its `added:` field, else
     # git); a file not committed yet has no date and counts as the newest.
     newest = sorted(directory.profiles,
@@ -202,6 +213,48 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
     return pages
 
 
+PAGES_JOB = "DIRECTORY_PAGES_JOB"  # in the settings while pages render in the background
+PAGES_PER_SHARE = 32  # pages taken at a time by each process
+
+
+class BackgroundPages:
+    """Pages written by two processes: a forked one from the first page on, this one from the
+    last page back once its other work is done."""
+
+    def __init__(self, pages: list[Page], write, stage, writer, staging: Path):
+        self.pages, self.write, self.stage = pages, write, stage
+        self.writer, self.staging = writer, staging
+        self.shares = Shares(len(pages))
+        self.job = Job(self._from_the_front, "rendering the pages")
+
+    def _from_the_front(self) -> None:
+        while taken := self.shares.front(PAGES_PER_SHARE):
+            for index in taken:
+                self.write(self.pages[index])
+
+    def finish(self) -> None:
+        try:
+            while taken := self.shares.back(PAGES_PER_SHARE):
+                for index in taken:
+                    self.write(self.pages[index])
+                self.stage.advance(len(taken))
+        except BaseException:
+            self.job.cancel()
+            raise
+        self.job.result()
+        for page in self.pages:  # the other process's pages too: a second write must fail
+            self.writer._written_files.add(sanitised_join(str(self.staging), page.save_as))
+
+
+def wait_for_pages(settings: dict) -> None:
+    """Return once every page of the directory is written (at once when they were written in
+    this process). Raises if their rendering failed."""
+    running = settings.pop(PAGES_JOB, None)
+    if running is not None:
+        running.finish()
+        build_report(settings).close_stage(running.stage)
+
+
 class DirectoryGenerator(Generator):
     """Reads content/ through the pipeline and writes every directory page."""
 
@@ -239,31 +292,39 @@ class DirectoryGenerator(Generator):
         pages = site_pages(self.directory, self.context["profile_records"])
         report = build_report(self.settings)
 
-        def write(page: Page) -> None:
-            writer.write_file(page.save_as, self.get_template(page.template), self.context,
-                              relative_urls=relative and page.relative_urls, **page.variables)
+        page_writer = PageWriter(writer, self.context, relative)
 
-        with report.stage("render", len(pages), "pages") as stage:
-            unique = len({page.save_as for page in pages}) == len(pages)
-            todo = []
-            for page in pages:
-                if (unique and build
-                        and build.reuse(page.save_as, build.page_fingerprint(page), staging)):
-                    # Known to Pelican's writer as written, so that a second write to this
-                    # path fails instead of writing through the link into the old output.
-                    writer._written_files.add(sanitised_join(str(staging), page.save_as))
-                    stage.advance()
-                else:
-                    todo.append(page)
-            if unique:
-                split(todo, write, stage)
-            else:  # two pages at one path: Pelican's writer says so, in this process
-                for page in todo:
-                    write(page)
-            written, unchanged = len(todo), len(pages) - len(todo)
-            stage.notes.update(written=written, unchanged=unchanged)
+        def write(page: Page) -> None:
+            page_writer.write(page.save_as, self.get_template(page.template),
+                              page.relative_urls, page.variables)
+
+        stage = report.open_stage("render", len(pages), "pages")
+        unique = len({page.save_as for page in pages}) == len(pages)
+        todo = []
+        for page in pages:
+            if (unique and build
+                    and build.reuse(page.save_as, build.page_fingerprint(page), staging)):
+                # Known to Pelican's writer as written, so that a second write to this
+                # path fails instead of writing through the link into the old output.
+                writer._written_files.add(sanitised_join(str(staging), page.save_as))
+                stage.advance()
+            else:
+                todo.append(page)
+        written, unchanged = len(todo), len(pages) - len(todo)
+        stage.notes.update(written=written, unchanged=unchanged)
         report.counts.update(profiles=len(self.directory.profiles), written=written,
                              unchanged=unchanged)
+        if unique and worth_forking(len(todo)):
+            # Many pages: a second process starts on them while this one goes on to the
+            # search index and the open data, which need none of them; then this one joins
+            # in from the other end (wait_for_pages, before anything reads the pages back
+            # or publishes them).
+            self.settings[PAGES_JOB] = BackgroundPages(todo, write, stage, writer, staging)
+        else:  # few pages, or two at one path: then Pelican's error, from this process
+            for page in todo:
+                write(page)
+                stage.advance()
+            report.close_stage(stage)
         if build:
             build.next.markdown = {profile.description: str(render_markdown(profile.description))
                                    for profile in self.directory.profiles}
@@ -281,3 +342,8 @@ HEADERS = """\
   X-Content-Type-Options: nosniff
   Referrer-Policy: strict-origin-when-cross-origin
 """
+
+
+def pages_written(pelican) -> None:
+    """`finalized` signal, before the output is published: the pages are all there."""
+    wait_for_pages(pelican.settings)

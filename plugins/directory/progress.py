@@ -51,15 +51,23 @@ class BuildReport:
 
     @contextlib.contextmanager
     def stage(self, name: str, total: int | None = None, unit: str = "items"):
+        stage = self.open_stage(name, total, unit)
+        yield stage
+        self.close_stage(stage)
+
+    def open_stage(self, name: str, total: int | None = None, unit: str = "items") -> Stage:
+        """A stage that ends later, with close_stage (work finishing in the background)."""
         stage = Stage(name, total, unit, _report=self)
         self._update(stage)
-        yield stage
+        return stage
+
+    def close_stage(self, stage: Stage) -> None:
         if stage.total is not None:
             stage.done = stage.total
         self._update(stage, finished=True)
         if not self.terminal:
             notes = ", ".join(f"{count} {what}" for what, count in stage.notes.items())
-            print(f"{name}: {stage.done} {unit}" + (f" ({notes})" if notes else ""),
+            print(f"{stage.name}: {stage.done} {stage.unit}" + (f" ({notes})" if notes else ""),
                   file=self.stream, flush=True)
 
     def _update(self, stage: Stage, finished: bool = False) -> None:

@@ -1,0 +1,120 @@
+"""Background work in a forked process, for the second core of a large build.
+
+Jinja, Python-Markdown and the index builder are pure Python, so threads would take turns on
+one core. A forked process starts with everything built so far (the directory, view models,
+compiled templates) without pickling any of it; it sends back only its return value, pickled,
+through a pipe. It never touches the parent's progress bars (their lock may be held by
+rich's refresh thread at the moment of the fork) and prints only its own traceback.
+
+A job that is still running when the build fails, or when the interpreter exits, is killed
+and reaped: it must not go on writing into a staging folder that is being removed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import mmap
+import multiprocessing
+import os
+import pickle
+import signal
+import struct
+import sys
+import traceback
+
+_running: set[Job] = set()
+
+
+class BackgroundFailed(RuntimeError):
+    pass
+
+
+class Job:
+    """``work()`` running in a forked process from the moment the job is made."""
+
+    def __init__(self, work, name: str):
+        self.name = name
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the forked process: the work, its result to the pipe, then out
+            os.close(read)
+            status = 0
+            try:
+                value = work()
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                traceback.print_exc()
+                sys.stderr.flush()
+                status = 1
+            os._exit(status)  # no atexit handlers, no second flush of the parent's buffers
+        os.close(write)
+        self._read = read
+        self._done = False
+        _running.add(self)
+
+    def result(self):
+        """Wait for the work to end and return what it returned; BackgroundFailed if it
+        failed (its traceback is printed above)."""
+        try:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()  # before waiting: a full pipe would block the other process
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+            self._done = True
+            _running.discard(self)
+        if status != 0 or not data:
+            raise BackgroundFailed(f"{self.name} failed (its error is printed above)")
+        return pickle.loads(data)
+
+    def cancel(self) -> None:
+        if self._done:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        try:
+            os.close(self._read)
+        except OSError:
+            pass
+        self._done = True
+        _running.discard(self)
+
+
+class Shares:
+    """``count`` items shared out between two processes while both work: one takes chunks from
+    the front, the other from the back, until they meet. So neither waits for the other
+    however their other work is spread; each item is taken exactly once. The two counters live
+    in memory the fork shares (an anonymous shared mapping), behind a lock that survives it."""
+
+    def __init__(self, count: int):
+        self._counters = mmap.mmap(-1, 16)  # MAP_SHARED | MAP_ANONYMOUS
+        self._lock = multiprocessing.get_context("fork").Lock()
+        self._counters[:] = struct.pack("qq", 0, count)
+
+    def front(self, size: int) -> range:
+        with self._lock:
+            start, end = struct.unpack("qq", self._counters)
+            taken = min(start + size, end)
+            self._counters[:8] = struct.pack("q", taken)
+        return range(start, taken)
+
+    def back(self, size: int) -> range:
+        with self._lock:
+            start, end = struct.unpack("qq", self._counters)
+            taken = max(end - size, start)
+            self._counters[8:] = struct.pack("q", taken)
+        return range(taken, end)
+
+
+def cancel_all() -> None:
+    """Kill every job still running (a failed or interrupted build)."""
+    for job in list(_running):
+        job.cancel()
+
+
+atexit.register(cancel_all)
