@@ -16,8 +16,11 @@ Per size (a synthetic directory of N profiles, or the directory given with --con
 
 Peak RSS comes from the kernel: a small launcher runs each build and reads its ru_maxrss
 (RUSAGE_CHILDREN), the largest resident set of the build's process and of every child it
-waited for (a build that forks workers reports its largest process); the whole process tree's
-summed RSS is also sampled from /proc every 20 ms.
+waited for (a build that forks workers reports its largest process); the memory of the whole
+process tree is also sampled from /proc every 20 ms, as the sum of each process's
+proportional set size (PSS: a page shared by two processes counts half in each), because a
+forked process shares most of its pages with its parent and summed RSS would count those
+twice.
 Nothing here is asserted: figures are printed.
 """
 
@@ -39,7 +42,6 @@ import yaml
 from ..pipeline import read_directory
 
 ROOT = Path(__file__).resolve().parents[3]
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 # Stock Pelican: its defaults, but for what a reproducible run needs (a time zone, no plugins
 # found by namespace discovery, no cache left between runs).
@@ -62,7 +64,7 @@ class Measured:
 
     seconds: float
     max_rss: int
-    tree_rss: int
+    tree_pss: int
 
 
 # Runs the command and prints the largest resident set of it and its descendants, in KB.
@@ -87,11 +89,11 @@ def run_measured(command: list[str], cwd: Path = ROOT) -> Measured:
     if process.returncode:
         raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{stderr.decode()[-3000:]}")
     max_rss = int(stdout.split()[-1]) * 1024
-    return Measured(seconds, max_rss, max(sampler.peak, max_rss))
+    return Measured(seconds, max_rss, sampler.peak)
 
 
 class TreeSampler(threading.Thread):
-    """The summed RSS of a process and its descendants, sampled from /proc every 20 ms."""
+    """The summed PSS of a process and its descendants, sampled from /proc every 20 ms."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -101,16 +103,16 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopping.wait(0.02):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_pss(self.pid))
 
     def stop(self) -> None:
         self.stopping.set()
         self.join()
 
 
-def tree_rss(root: int) -> int:
+def tree_pss(root: int) -> int:
+    """Bytes: the proportional set sizes of ``root`` and its descendants, summed."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -119,18 +121,27 @@ def tree_rss(root: int) -> int:
                 fields = stat.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])  # after "pid (comm)": state, ppid, ...
-        rss[pid] = int(fields[21]) * PAGE_SIZE
-    total, pending = 0, [root]
+        parents[int(entry.name)] = int(fields[1])  # after "pid (comm)": state, ppid, ...
     children: dict[int, list[int]] = {}
     for pid, parent in parents.items():
         children.setdefault(parent, []).append(pid)
+    total, pending = 0, [root]
     while pending:
         pid = pending.pop()
-        total += rss.get(pid, 0)
+        total += pss(pid)
         pending += children.get(pid, [])
     return total
+
+
+def pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # gone already
+        pass
+    return 0
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -270,7 +281,7 @@ def build_table(figures: BuildFigures, search_results=None, cores: int | None = 
     f = figures
     cores = cores or os.cpu_count()
     ours_rss = max(m.max_rss for m in f.ours)
-    ours_tree = max(m.tree_rss for m in f.ours)
+    ours_tree = max(m.tree_pss for m in f.ours)
     pelican_rss = max(m.max_rss for m in f.pelican)
     runs = len(f.ours)
     rows = [
@@ -279,8 +290,8 @@ def build_table(figures: BuildFigures, search_results=None, cores: int | None = 
          f"{f.pelican_seconds:.2f} s (stock Pelican)", f"{f.our_seconds / f.pelican_seconds:.2f}"),
         ("full build: peak RSS, largest process", mb(ours_rss), mb(pelican_rss),
          f"{ours_rss / pelican_rss:.2f}"),
-        ("full build: peak RSS, process tree", mb(ours_tree),
-         mb(max(m.tree_rss for m in f.pelican)), ""),
+        ("full build: peak PSS, process tree", mb(ours_tree),
+         mb(max(m.tree_pss for m in f.pelican)), ""),
         ("full build: output", f"{mb(f.output[0])}, {f.output[1]} files",
          f"{mb(f.pelican_output[0])}, {f.pelican_output[1]} files", ""),
         ("search index on disk", f"{mb(f.our_index[0])}, {f.our_index[1]} files",
