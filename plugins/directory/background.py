@@ -13,6 +13,7 @@ and reaped: it must not go on writing into a staging folder that is being remove
 from __future__ import annotations
 
 import atexit
+import gc
 import mmap
 import multiprocessing
 import os
@@ -37,6 +38,10 @@ class Job:
         sys.stdout.flush()
         sys.stderr.flush()
         read, write = os.pipe()
+        # The objects made so far out of the collector's sight in the forked process: a
+        # collection there would write to every one of them and so copy the pages it shares
+        # with this process (Python's gc.freeze documentation recommends this before fork).
+        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # the forked process: the work, its result to the pipe, then out
             os.close(read)
@@ -50,6 +55,7 @@ class Job:
                 sys.stderr.flush()
                 status = 1
             os._exit(status)  # no atexit handlers, no second flush of the parent's buffers
+        gc.unfreeze()
         os.close(write)
         self._read = read
         self._done = False
