@@ -36,6 +36,8 @@ from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .digests import digest_of
+
 CACHE_FORMAT = 1
 CACHE_FOLDER = "directory"
 KEEP_CACHES = 8  # folders of other outputs (test builds, bench sites) beyond these are pruned
@@ -192,6 +194,9 @@ class IncrementalBuild:
         that cannot be fingerprinted."""
         if page.depends_on is None:
             return None
+        if page.inputs is not None:  # what the view model is made of (digests.py)
+            return digest_of(("inputs", page.save_as, page.template, page.relative_urls,
+                              page.inputs))
         try:
             return self.fingerprints.of((page.save_as, page.template, page.relative_urls,
                                          page.variables))
