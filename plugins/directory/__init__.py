@@ -22,5 +22,6 @@ def register():
     signals.initialized.connect(staging.redirect_output)
     signals.initialized.connect(reporting.start)  # after: it needs the final output folder
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(reporting.settle)  # first: every linked page is in place
     signals.finalized.connect(staging.publish_output)
     signals.finalized.connect(reporting.finish)  # after: it records the published files

@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .digests import digest_of
+from .linking import BackgroundLinks, make_links
 
 CACHE_FORMAT = 1
 CACHE_FOLDER = "directory"
@@ -174,7 +175,7 @@ class IncrementalBuild:
         self.previous = self._read()
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
-        self._folders: set[str] = set()  # made in the staging folder already
+        self.links = BackgroundLinks()
 
     def _read(self) -> BuildCache:
         try:
@@ -203,33 +204,22 @@ class IncrementalBuild:
         except TypeError:
             return None
 
-    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path) -> bool:
+    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path,
+              later: bool = False) -> bool:
         """Link the previous build's file for this page into ``staging`` if it is still
-        exactly what this build would write; True if it was."""
+        exactly what this build would write; True if it was. ``later``: the link is made by
+        a second process (linking.py), at the latest before the output is published."""
         if fingerprint is None:
             return False
         self.next.pages[save_as] = (fingerprint, (0, 0, 0))  # stat taken once published
         if not self.reusable(save_as, fingerprint):
             return False
-        source = os.path.join(self.output, save_as)  # strings: pathlib costs more than a link
-        try:
-            target = os.path.join(staging, save_as)
-            folder = os.path.dirname(target)
-            if folder not in self._folders:
-                try:
-                    os.mkdir(folder)  # the common case: only the page's own folder is new
-                except FileNotFoundError:
-                    os.makedirs(folder, exist_ok=True)
-                except FileExistsError:
-                    pass
-                self._folders.add(folder)
-            try:
-                os.link(source, target)
-            except OSError:  # another file system, or no hard links: copy it
-                shutil.copy2(source, target)
-        except OSError:
-            return False
-        return True
+        # Strings: pathlib costs more than a link.
+        source, target = os.path.join(self.output, save_as), os.path.join(staging, save_as)
+        if later:
+            self.links.add(source, target)
+            return True
+        return not make_links([(source, target)])
 
     def reusable(self, save_as: str, fingerprint: bytes) -> bool:
         """Whether the previous output's file at ``save_as`` is the one the previous build

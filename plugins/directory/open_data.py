@@ -115,6 +115,9 @@ class OpenDataGenerator(Generator):
                           repo_url=repository_url(self.settings),
                           feed_published=bool(self.base))
         if self.base:
+            build = incremental_build(self.settings)
+            if build:
+                build.links.finish()  # the sitemap lists every page: linked ones too
             pages = sorted(seo.page_path(path.relative_to(self.output_path).as_posix())
                            for path in Path(self.output_path).rglob("*.html")
                            if path.name != seo.NOT_FOUND)

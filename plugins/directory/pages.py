@@ -314,13 +314,16 @@ class DirectoryGenerator(Generator):
             todo = []
             for page in pages:
                 if (unique and build
-                        and build.reuse(page.save_as, build.page_fingerprint(page), staging)):
+                        and build.reuse(page.save_as, build.page_fingerprint(page), staging,
+                                        later=True)):
                     # Known to Pelican's writer as written, so that a second write to this
                     # path fails instead of writing through the link into the old output.
                     writer._written_files.add(sanitised_join(str(staging), page.save_as))
                     stage.advance()
                 else:
                     todo.append(page)
+            if build:
+                build.links.start()  # on the other core, while this one renders the rest
             if unique:
                 split(todo, write, stage)
             else:  # two pages at one path: Pelican's writer says so, in this process
