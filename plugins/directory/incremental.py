@@ -159,6 +159,8 @@ class BuildCache:
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
     terms: dict[object, list] = field(default_factory=dict)  # profile -> field_terms
+    # (profile digest, related slugs) -> its directory.json entry and directory.csv row
+    rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
     # The search index: (fingerprint of its inputs, its files, its manifest, its size)
     search: tuple | None = None
 

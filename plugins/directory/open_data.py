@@ -87,16 +87,17 @@ class OpenDataGenerator(Generator):
                            Path(self.output_path))
 
     def generate_output(self, writer) -> None:
-        document = exports.directory_document(self.directory, self.records, self.base,
-                                              self.settings.get("SITENAME", ""), self.license())
-        # directory.json and .csv are made from the document alone; at 10,000 profiles
-        # encoding them costs more than fingerprinting it.
-        if not self.reused(exports.JSON_FILE, document):
-            self.write(exports.JSON_FILE, exports.to_json(document))
+        header = exports.document_header(self.directory, self.base,
+                                         self.settings.get("SITENAME", ""), self.license())
+        json_rows, csv_rows = self.profile_rows()
+        directory_json = exports.json_with_profiles(header, json_rows)
+        if not self.reused(exports.JSON_FILE, directory_json):
+            self.write(exports.JSON_FILE, directory_json)
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
                                                          indent=1))
-        if not self.reused(exports.CSV_FILE, document):
-            self.write(exports.CSV_FILE, exports.to_csv(document))
+        directory_csv = exports.csv_header() + "".join(csv_rows)
+        if not self.reused(exports.CSV_FILE, directory_csv):
+            self.write(exports.CSV_FILE, directory_csv)
         card = (self.settings.get("SITENAME", ""), self.settings.get("SITE_DESCRIPTION", ""))
         if not self.reused(seo.SOCIAL_IMAGE, card):
             self.write(seo.SOCIAL_IMAGE, social_card_png(*card))
@@ -124,6 +125,36 @@ class OpenDataGenerator(Generator):
             lastmod = seo.lastmod_of_pages(self.directory, self.records, pages)
             self.write(seo.SITEMAP, seo.sitemap_xml(self.base, lastmod))
         self.write("robots.txt", seo.robots_txt(self.base))
+
+    def profile_rows(self) -> tuple[list[str], list[str]]:
+        """Each profile's entry of directory.json and row of directory.csv, encoded. In an
+        incremental build a profile's pair is the previous build's when what it is made of
+        is unchanged: the profile's digest (digests.py: its fields, record and facets) and
+        the slugs of its related profiles (the site's address is in the cache's salt)."""
+        build = incremental_build(self.settings)
+        digests = self.context.get("profile_digests")
+        previous = build.previous.rows if build and digests is not None else {}
+        rows = {}
+        names = {kind: exports.field_names(kind) for kind in KINDS}
+        json_rows, csv_rows = [], []
+        for profile in self.directory.profiles:
+            key = None
+            if digests is not None:
+                related = self.directory.related[profile.key]
+                key = (digests[profile.key],
+                       tuple(tuple(other.slug for other in related[kind]) for kind in KINDS))
+            pair = previous.get(key) if key is not None else None
+            if pair is None:
+                entry = exports.profile_entry(self.directory, profile,
+                                              self.records[profile.key], self.base, names)
+                pair = (exports.to_json(entry)[:-1], exports.csv_line(entry))  # no newline
+            if key is not None:
+                rows[key] = pair
+            json_rows.append(pair[0])
+            csv_rows.append(pair[1])
+        if build and digests is not None:
+            build.next.rows = rows
+        return json_rows, csv_rows
 
     def downloads(self) -> list[Download]:
         files = [
