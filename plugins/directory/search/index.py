@@ -45,6 +45,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from ..digests import everything
 from ..markup import render_markdown
 from ..parallel import split
 from ..relations import Directory
@@ -52,7 +53,7 @@ from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer, analyze
-from .near import near_lists, surface_words
+from .near import near_lists, surface_words, words_of
 
 STATIC = Path(__file__).parent / "static"
 # Field boosts: a match in the name outweighs sectors and place, which outweigh the summary,
@@ -269,15 +270,19 @@ def statistics(directory: Directory, analysed=field_terms) -> Statistics:
     return Statistics(postings, doc_count, average_lengths)
 
 
-def export(directory: Directory, index=None, stats: Statistics | None = None) -> ClientIndex:
+def export(directory: Directory, index=None, stats: Statistics | None = None,
+           surface: set[str] | None = None) -> ClientIndex:
     """The client index of ``directory``: from its statistics (computed directly unless given),
-    or, when a Whoosh ``index`` is given, from what that index stores."""
+    or, when a Whoosh ``index`` is given, from what that index stores. ``surface``: the
+    profiles' words (near.surface_words), when known already."""
     if stats is None:
         stats = whoosh_statistics(index) if index is not None else statistics(directory)
     postings, doc_count, average_lengths = stats.postings, stats.doc_count, stats.average_lengths
 
     shards = shard_prefixes(postings)
-    near = near_lists(surface_words(directory, searchable_fields))  # typo candidates
+    if surface is None:
+        surface = surface_words(directory, searchable_fields)
+    near = near_lists(surface)  # typo candidates
     files: dict[str, object] = {f"terms/{key}.json": {term: postings[term] for term in terms}
                                 for key, terms in sorted(shards.items())}
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
@@ -404,7 +409,10 @@ class SearchIndexGenerator(Generator):
         folder = Path(self.output_path) / "search"
         report = build_report(self.settings)
         build = incremental_build(self.settings)
-        key = search_inputs(build, directory) if build else None
+        digests = self.context.get("profile_digests")  # digests.py, in an incremental build
+        # Everything export() reads is in the profiles' digests, in order (the facets too:
+        # they are made of the profiles' fields).
+        key = everything(directory, digests) if build and digests is not None else None
         previous = build.previous.search if build else None
         staging = Path(self.output_path)
         if previous and previous[0] == key and all(
@@ -424,8 +432,10 @@ class SearchIndexGenerator(Generator):
                 self.write_runtime(writer, folder, manifest, stage)
         else:
             with report.stage("index", len(directory.profiles), "profiles") as stage:
+                analysis = cached_analysis(build, directory.profiles, digests, stage)
                 client = export(directory, stats=statistics(
-                    directory, analysed=counted(cached_terms(self.settings, directory.profiles), stage)))
+                    directory, analysed=lambda profile: analysis[profile.key][0]),
+                    surface={word for _, words in analysis.values() for word in words})
             digests: dict[str, bytes] = {}
 
             def reuse(name: str, data: bytes) -> bool:
@@ -454,32 +464,24 @@ class SearchIndexGenerator(Generator):
                           search_manifest=htmlsafe_json_dumps(manifest, dumps=dumps))
 
 
-def search_inputs(build, directory: Directory) -> bytes:
-    """A fingerprint of everything export() reads: the profiles in order, the facets."""
-    return build.fingerprints.of_whole((directory.profiles, [
-        [(facet.slug, facet.name, [profile.key for profile in facet.profiles])
-         for facet in facets] for facets in (directory.sectors, directory.cities)]))
+def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[str, ...]]:
+    """A profile's field_terms, and its words as the near/ lists take them (near.py)."""
+    return field_terms(profile), tuple(sorted(words_of(searchable_fields(profile).values())))
 
 
-def cached_terms(settings: dict, profiles: list[Profile]):
-    """field_terms of every profile, on two cores for many, reusing the previous build's terms
-    of each unchanged profile."""
-    build = incremental_build(settings)
-    previous = build.previous.terms if build else {}
-    # Keyed by the profile itself: a frozen dataclass, equal only when every field is.
-    missing = [profile for profile in profiles if profile not in previous]
-    analysed = dict(zip(missing, split(missing, field_terms, results=True)))
-    for profile in profiles:
-        if profile not in analysed:
-            analysed[profile] = previous[profile]
-    if build:
-        build.next.terms = analysed
-    return analysed.__getitem__
-
-
-def counted(analysed, stage):
-    def counting(profile: Profile):
-        stage.advance()
-        return analysed(profile)
-
-    return counting
+def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=None) -> dict:
+    """Profile key -> analyse(profile), on two cores for many; in an incremental build the
+    previous build's analysis of each profile whose digest is unchanged (digests.py: its
+    fields decide its search text) is reused."""
+    previous = build.previous.terms if build and digests is not None else {}
+    missing = [profile for profile in profiles
+               if digests is None or digests[profile.key] not in previous]
+    fresh = dict(zip((profile.key for profile in missing),
+                     split(missing, analyse, results=True)))
+    analysis = {profile.key: fresh[profile.key] if profile.key in fresh
+                else previous[digests[profile.key]] for profile in profiles}
+    if build and digests is not None:
+        build.next.terms = {digests[key]: value for key, value in analysis.items()}
+    if stage is not None:
+        stage.advance(len(profiles))
+    return analysis
