@@ -39,7 +39,7 @@ from pathlib import Path
 from .digests import digest_of
 from .linking import BackgroundLinks, make_links
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_FOLDER = "directory"
 KEEP_CACHES = 8  # folders of other outputs (test builds, bench sites) beyond these are pruned
 PLUGIN = Path(__file__).resolve().parent
@@ -165,6 +165,27 @@ class BuildCache:
     search: tuple | None = None
 
 
+# The parts of the cache with one entry per profile file, text or profile, each entry a
+# function of its key: after one edit all but a few carry over. They live in a *store* file
+# that is written again only when a fifth of its entries have changed; cache.pickle names it
+# and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
+# a second a build; reading them back still costs what it did.
+STORED_PARTS = ("documents", "markdown", "terms", "rows")
+REWRITE_SHARE = 0.2
+
+
+@dataclass
+class SavedCache:
+    """cache.pickle: a BuildCache, its stored parts as changes to the store file."""
+
+    salt: str
+    pages: dict
+    search: tuple | None
+    store: str  # the store file's name in the cache folder
+    added: dict[str, dict]  # part -> entries not in the store
+    removed: dict[str, list]  # part -> keys of the store's entries no longer there
+
+
 class IncrementalBuild:
     """The cache of one build: read at the start, consulted while building, saved once the
     new output is published."""
@@ -180,14 +201,26 @@ class IncrementalBuild:
         self.links = BackgroundLinks()
 
     def _read(self) -> BuildCache:
+        self._store: tuple[str, dict[str, dict]] | None = None  # (name, parts) as on disk
         try:
-            with open(self.folder / "cache.pickle", "rb") as file, _collector_paused():
-                cache = pickle.load(file)
+            with _collector_paused():
+                with open(self.folder / "cache.pickle", "rb") as file:
+                    saved = pickle.load(file)
+                if not isinstance(saved, SavedCache) or saved.salt != self.salt:
+                    return BuildCache()
+                with open(self.folder / saved.store, "rb") as file:
+                    stored = pickle.load(file)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 TypeError, ValueError):
             return BuildCache()
-        if not isinstance(cache, BuildCache) or cache.salt != self.salt:
-            return BuildCache()
+        cache = BuildCache(salt=saved.salt, pages=saved.pages, search=saved.search)
+        for part in STORED_PARTS:
+            entries = dict(stored[part])
+            entries.update(saved.added[part])
+            for key in saved.removed[part]:
+                del entries[key]
+            setattr(cache, part, entries)
+        self._store = (saved.store, stored)
         return cache
 
     # --- pages ---------------------------------------------------------------------------
@@ -254,15 +287,42 @@ class IncrementalBuild:
             self.next.pages[save_as] = (fingerprint,
                                         (status.st_ino, status.st_size, status.st_mtime_ns))
         self.folder.mkdir(parents=True, exist_ok=True)
+        parts = {part: getattr(self.next, part) for part in STORED_PARTS}
+        added: dict[str, dict] = {part: {} for part in STORED_PARTS}
+        removed: dict[str, list] = {part: [] for part in STORED_PARTS}
+        store = None
+        if self._store is not None:
+            store, stored = self._store
+            for part, entries in parts.items():
+                old = stored[part]
+                added[part] = {key: value for key, value in entries.items() if key not in old}
+                removed[part] = [key for key in old if key not in entries]
+            changed = sum(map(len, added.values())) + sum(map(len, removed.values()))
+            if changed > REWRITE_SHARE * sum(map(len, parts.values())):
+                store = None
+        with _collector_paused():
+            if store is None:  # a new store: everything in it, no changes beside it
+                store = f"store-{os.urandom(8).hex()}.pickle"
+                self._write(store, parts)
+                added = {part: {} for part in STORED_PARTS}
+                removed = {part: [] for part in STORED_PARTS}
+            self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
+                                                   self.next.search, store, added, removed))
+        for other in self.folder.glob("store-*.pickle"):
+            if other.name != store:
+                other.unlink(missing_ok=True)
+        self._prune()
+
+    def _write(self, name: str, value) -> None:
+        """Pickle ``value`` into the cache folder's file ``name``, atomically."""
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
         try:
-            with os.fdopen(handle, "wb") as file, _collector_paused():
-                pickle.dump(self.next, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / "cache.pickle")
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / name)
         except BaseException:
             os.unlink(temporary)
             raise
-        self._prune()
 
     def _prune(self) -> None:
         folders = [folder for folder in self.folder.parent.iterdir() if folder.is_dir()]
