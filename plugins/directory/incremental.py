@@ -158,11 +158,11 @@ class BuildCache:
     pages: dict[str, tuple[bytes, tuple[int, int, int]]] = field(default_factory=dict)
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
-    terms: dict[object, list] = field(default_factory=dict)  # profile -> field_terms
+    terms: dict[bytes, tuple] = field(default_factory=dict)  # profile digest -> its analysis
     # (profile digest, related slugs) -> its directory.json entry and directory.csv row
     rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
-    # The search index: (fingerprint of its inputs, its files, its manifest, its size)
-    search: tuple | None = None
+    # The search index: what the next build can take from it (search/reuse.py)
+    search: object = None  # search.reuse.IndexState
 
 
 # The parts of the cache with one entry per profile file, text or profile, each entry a

@@ -54,6 +54,7 @@ from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer, analyze
 from .near import near_lists, surface_words, words_of
+from .reuse import NO_MARGIN, IndexState, Unchanged, unchanged_since
 
 STATIC = Path(__file__).parent / "static"
 # Field boosts: a match in the name outweighs sectors and place, which outweigh the summary,
@@ -190,6 +191,12 @@ class ClientIndex:
     files: dict[str, object]
     # The JSON of each file as written, where export has made it already (it hashes them).
     encoded: dict[str, bytes] = field(default_factory=dict)
+    # name -> (SHA-256 of its bytes, its size), of every file
+    digests: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+    # Files whose bytes are known to be the previous build's (reuse.py): not encoded.
+    known: set[str] = field(default_factory=set)
+    shards: dict[str, bytes] = field(default_factory=dict)  # for the next build: reuse.IndexState
+    previews: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -271,29 +278,54 @@ def statistics(directory: Directory, analysed=field_terms) -> Statistics:
 
 
 def export(directory: Directory, index=None, stats: Statistics | None = None,
-           surface: set[str] | None = None) -> ClientIndex:
+           surface: set[str] | None = None, unchanged: Unchanged | None = None) -> ClientIndex:
     """The client index of ``directory``: from its statistics (computed directly unless given),
     or, when a Whoosh ``index`` is given, from what that index stores. ``surface``: the
-    profiles' words (near.surface_words), when known already."""
+    profiles' words (near.surface_words), when known already. ``unchanged``: what is known to
+    be as the previous build made it (reuse.py); those files are not encoded again."""
     if stats is None:
         stats = whoosh_statistics(index) if index is not None else statistics(directory)
     postings, doc_count, average_lengths = stats.postings, stats.doc_count, stats.average_lengths
+    if unchanged is not None and unchanged.state.manifest["docCount"] != doc_count:
+        unchanged = None
+    previous = unchanged.state if unchanged is not None else None
+    known: set[str] = set()
 
     shards = shard_prefixes(postings)
+    shard_ids = {key: hashlib.sha256("\0".join(terms).encode()).digest()
+                 for key, terms in shards.items()}
+    same_shards = {key for key in shards if previous is not None
+                   and previous.shards.get(key) == shard_ids[key]
+                   and unchanged.terms.isdisjoint(shards[key])}
     if surface is None:
         surface = surface_words(directory, searchable_fields)
     near = near_lists(surface)  # typo candidates
     files: dict[str, object] = {f"terms/{key}.json": {term: postings[term] for term in terms}
                                 for key, terms in sorted(shards.items())}
+    known.update(f"terms/{key}.json" for key in same_shards)
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
     files["facets.json"] = facets(directory)
     records = [result_record(profile) for profile in directory.profiles]
     for start in range(0, len(records), DOC_CHUNK):
-        files[f"docs/{start // DOC_CHUNK}.json"] = records[start:start + DOC_CHUNK]
+        name = f"docs/{start // DOC_CHUNK}.json"
+        files[name] = records[start:start + DOC_CHUNK]
+        if previous is not None and unchanged.docs.isdisjoint(range(start, start + DOC_CHUNK)):
+            known.add(name)
     scorer = TermScorer(doc_count, average_lengths)
+    spread = unchanged.spread(average_lengths) if unchanged is not None else None
+    previews = {}
     for key, terms in sorted(shards.items()):
-        docs = preview_docs({term: postings[term] for term in terms}, scorer)
-        files[f"previews/{key}.json"] = [[doc, *records[doc]] for doc in docs]
+        name = f"previews/{key}.json"
+        prior = previous.previews.get(key) if key in same_shards else None
+        if (prior is not None and unchanged.docs.isdisjoint(prior[0])
+                and unchanged.previews_hold(prior[1], spread)):
+            docs, margin = prior
+            known.add(name)
+        else:
+            docs, margin = preview_choice({term: postings[term] for term in terms}, scorer)
+        previews[key] = (tuple(docs), margin)
+        files[name] = [[doc, *records[doc]] for doc in docs]
+    known = {name for name in known if name in (previous.files if previous else ())}
     counts = directory.counts()
     manifest = {
         "version": 1,
@@ -313,14 +345,22 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
         "docChunk": DOC_CHUNK,
     }
     # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
-    # a cached old one.
+    # a cached old one. The hash is of every file's name and digest, so that the files known
+    # unchanged need not be encoded to make it.
+    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()
+               if name not in known}
+    digests = {name: previous.files[name] if name in known
+               else (hashlib.sha256(encoded[name]).digest(), len(encoded[name]))
+               for name in files}
     digest = hashlib.sha256()
-    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()}
     for name in sorted(files):
-        digest.update(name.encode() + encoded[name])
+        digest.update(name.encode() + digests[name][0])
     manifest["hash"] = digest.hexdigest()[:16]
     files["manifest.json"] = manifest
-    return ClientIndex(files, encoded)
+    encoded["manifest.json"] = dumps(manifest).encode("utf-8")
+    digests["manifest.json"] = (hashlib.sha256(encoded["manifest.json"]).digest(),
+                                len(encoded["manifest.json"]))
+    return ClientIndex(files, encoded, digests, known, shard_ids, previews)
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -352,14 +392,25 @@ class TermScorer:
 def preview_docs(terms: dict[str, list], scorer: TermScorer) -> list[int]:
     """The documents on the first page of results of each term alone (best score first, then
     document order, as the browser ranks), commonest terms first, up to PREVIEW_RECORDS."""
+    return preview_choice(terms, scorer)[0]
+
+
+def preview_choice(terms: dict[str, list], scorer: TermScorer) -> tuple[list[int], float]:
+    """preview_docs, and its margin: the smallest ratio, over the terms, of a term's tenth best
+    score to its eleventh (infinite when no term has more than ten documents). reuse.py
+    keeps the documents while the average lengths move by less than the margin allows."""
     chosen: set[int] = set()
+    margin = NO_MARGIN
     by_frequency = sorted(terms, key=lambda term: (-sum(len(flat) for _, flat in terms[term]), term))
     for term in by_frequency:
         scores = scorer.scores(terms[term])
-        top = heapq.nsmallest(PREVIEW_DEPTH, scores, key=lambda doc: (-scores[doc], doc))
+        ranked = heapq.nsmallest(PREVIEW_DEPTH + 1, scores, key=lambda doc: (-scores[doc], doc))
+        if len(ranked) > PREVIEW_DEPTH:
+            margin = min(margin, scores[ranked[-2]] / scores[ranked[-1]])
+        top = ranked[:PREVIEW_DEPTH]
         if len(chosen | set(top)) <= PREVIEW_RECORDS:
             chosen.update(top)
-    return sorted(chosen)
+    return sorted(chosen), margin
 
 
 def facets(directory: Directory) -> dict:
@@ -381,7 +432,7 @@ def dumps(value) -> str:
 
 def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=None) -> int:
     """Write every file of the client index; returns their size in bytes. ``reuse(name,
-    data)`` may place a file itself (an incremental build links the previous one)."""
+    digest)`` may place a file itself (an incremental build links the previous one)."""
     made: set[Path] = set()
     size = 0
     for name, value in client.files.items():
@@ -389,10 +440,13 @@ def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=N
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        data = client.encoded.get(name) or dumps(value).encode("utf-8")
-        if reuse is None or not reuse(name, data):
+        digest = client.digests.get(name)
+        if reuse is not None and digest is not None and reuse(name, digest[0]):
+            size += digest[1]
+        else:
+            data = client.encoded.get(name) or dumps(value).encode("utf-8")
             path.write_bytes(data)
-        size += len(data)
+            size += len(data)
         if progress is not None:
             progress.advance()
     return size
@@ -413,45 +467,53 @@ class SearchIndexGenerator(Generator):
         # Everything export() reads is in the profiles' digests, in order (the facets too:
         # they are made of the profiles' fields).
         key = everything(directory, digests) if build and digests is not None else None
-        previous = build.previous.search if build else None
+        previous: IndexState | None = build.previous.search if build else None
+        if not isinstance(previous, IndexState):
+            previous = None
         staging = Path(self.output_path)
-        if previous and previous[0] == key and all(
+        if previous and key is not None and previous.key == key and all(
                 build.reusable(f"search/index/{name}", digest)
-                for name, digest in previous[4].items()):
+                for name, (digest, _) in previous.files.items()):
             # Nothing the index is made of has changed: the previous index, linked.
-            _, names, manifest, size, digests = previous
             build.next.terms = build.previous.terms  # the same profiles
             with report.stage("index", len(directory.profiles), "profiles"):
                 pass
-            with report.stage("write", len(names) + len(RUNTIME) + 1, "files") as stage:
-                for name in names:
-                    if not build.reuse(f"search/index/{name}", digests[name], staging):
+            with report.stage("write", len(previous.files) + len(RUNTIME) + 1, "files") as stage:
+                for name, (digest, _) in previous.files.items():
+                    if not build.reuse(f"search/index/{name}", digest, staging):
                         raise RuntimeError(f"could not link search/index/{name} from the "
                                            f"previous output; build again with --full")
                     stage.advance()
-                self.write_runtime(writer, folder, manifest, stage)
+                self.write_runtime(writer, folder, previous.manifest, stage)
+            state = previous
         else:
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 analysis = cached_analysis(build, directory.profiles, digests, stage)
+                doc_digests = ([digests[profile.key] for profile in directory.profiles]
+                               if build and digests is not None else [])
+                unchanged = (unchanged_since(previous, doc_digests,
+                                             [analysis[p.key][0] for p in directory.profiles],
+                                             build.previous.terms)
+                             if build and digests is not None else None)
                 client = export(directory, stats=statistics(
                     directory, analysed=lambda profile: analysis[profile.key][0]),
-                    surface={word for _, words in analysis.values() for word in words})
-            digests: dict[str, bytes] = {}
+                    surface={word for _, words in analysis.values() for word in words},
+                    unchanged=unchanged)
 
-            def reuse(name: str, data: bytes) -> bool:
+            def reuse(name: str, digest: bytes) -> bool:
                 # A file whose bytes are those of the previous build's (most shards, after
                 # one profile changed) is linked, not written again.
-                digest = digests[name] = hashlib.sha256(data).digest()
                 return build.reuse(f"search/index/{name}", digest, staging)
 
             with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
                 size = write_client_index(client, folder / "index", stage,
                                           reuse if build else None)
                 self.write_runtime(writer, folder, client.files["manifest.json"], stage)
-            names, manifest = list(client.files), client.files["manifest.json"]
-        report.counts["index_bytes"] = size
+            state = IndexState(key, doc_digests, client.files["manifest.json"], size,
+                               client.digests, client.shards, client.previews)
+        report.counts["index_bytes"] = state.size
         if build:
-            build.next.search = (key, names, manifest, size, digests)
+            build.next.search = state
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
