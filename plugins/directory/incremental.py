@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import collector
 from .digests import digest_of
 from .linking import BackgroundLinks, make_links
 
@@ -196,6 +197,7 @@ class IncrementalBuild:
                        / hashlib.sha256(str(self.output).encode()).hexdigest()[:16])
         self.salt = salt(settings)
         self.previous = self._read()
+        collector.settle()  # the cache's objects live as long as the build
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()

@@ -23,7 +23,7 @@ from .incremental import cached_loader
 from .markup import remember, render_all, render_markdown
 from .parallel import split
 from .pipeline import read_directory
-from . import seo
+from . import collector, seo
 from .problems import BuildFailed
 from .provenance import ProfileRecord, profile_records
 from .relations import Directory, largest_facets
@@ -283,6 +283,7 @@ class DirectoryGenerator(Generator):
             raise BuildFailed(problems)
         self.directory = directory
         self.context["directory"] = directory
+        collector.settle()  # the documents and the directory live as long as the build
         # When each profile was added and changed, and where to edit it: the pages and the
         # open-data files (open_data.py) read the same records, from one pair of git calls.
         base = seo.site_base(self.settings)
