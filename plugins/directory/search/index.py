@@ -156,11 +156,21 @@ def build_whoosh_index(directory: Directory):
     return index
 
 
-def shard_prefixes(postings: dict[str, list]) -> dict[str, list[str]]:
+def posting_sizes(postings: dict[str, list], known: dict[str, int] | None = None) -> dict[str, int]:
+    """Each term's size as shard_prefixes weighs it; ``known``: sizes of terms whose
+    postings are known unchanged (reuse.py), not encoded again."""
+    known = known or {}
+    return {term: known[term] if term in known else len(term) + len(dumps(value))
+            for term, value in postings.items()}
+
+
+def shard_prefixes(postings: dict[str, list],
+                   sizes: dict[str, int] | None = None) -> dict[str, list[str]]:
     """Terms grouped by a prefix of two letters, lengthened one letter at a time where a group
     would exceed SHARD_BYTES: a query fetches only the few kilobytes its word needs."""
     shards: dict[str, list[str]] = {}
-    sizes = {term: len(term) + len(dumps(value)) for term, value in postings.items()}
+    if sizes is None:
+        sizes = posting_sizes(postings)
 
     def place(key: str, terms: list[str]) -> None:
         size = sum(sizes[term] for term in terms)
@@ -197,6 +207,7 @@ class ClientIndex:
     known: set[str] = field(default_factory=set)
     shards: dict[str, bytes] = field(default_factory=dict)  # for the next build: reuse.IndexState
     previews: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # posting_sizes, for the next build
 
 
 @dataclass
@@ -291,7 +302,10 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     previous = unchanged.state if unchanged is not None else None
     known: set[str] = set()
 
-    shards = shard_prefixes(postings)
+    sizes = posting_sizes(postings, None if previous is None else
+                          {term: size for term, size in previous.sizes.items()
+                           if term not in unchanged.terms})
+    shards = shard_prefixes(postings, sizes)
     shard_ids = {key: hashlib.sha256("\0".join(terms).encode()).digest()
                  for key, terms in shards.items()}
     same_shards = {key for key in shards if previous is not None
@@ -360,7 +374,7 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     encoded["manifest.json"] = dumps(manifest).encode("utf-8")
     digests["manifest.json"] = (hashlib.sha256(encoded["manifest.json"]).digest(),
                                 len(encoded["manifest.json"]))
-    return ClientIndex(files, encoded, digests, known, shard_ids, previews)
+    return ClientIndex(files, encoded, digests, known, shard_ids, previews, sizes)
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -510,7 +524,7 @@ class SearchIndexGenerator(Generator):
                                           reuse if build else None)
                 self.write_runtime(writer, folder, client.files["manifest.json"], stage)
             state = IndexState(key, doc_digests, client.files["manifest.json"], size,
-                               client.digests, client.shards, client.previews)
+                               client.digests, client.shards, client.previews, client.sizes)
         report.counts["index_bytes"] = state.size
         if build:
             build.next.search = state

@@ -5,6 +5,7 @@ unchanged has the same number, terms and field lengths as before, so:
 - a term's postings can only change if one of the changed documents holds it, before or
   after the edit: a terms/ shard with none of those terms, and the same terms as before, is
   the previous file;
+- so is a term's size, which decides the shards' prefixes;
 - a docs/ chunk with no changed document is the previous file;
 - a previews/ file holds the first page of results of each of its shard's terms. Scores
   depend on the fields' average lengths, which any edit moves a little. Each field's part of
@@ -38,6 +39,7 @@ class IndexState:
     files: dict[str, tuple[bytes, int]]  # name -> (SHA-256 of its bytes, its size)
     shards: dict[str, bytes] = field(default_factory=dict)  # key -> digest of its term list
     previews: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # term -> its size in the shards
 
 
 @dataclass
