@@ -287,9 +287,12 @@ class DirectoryGenerator(Generator):
         # When each profile was added and changed, and where to edit it: the pages and the
         # open-data files (open_data.py) read the same records, from one pair of git calls.
         base = seo.site_base(self.settings)
-        self.context["profile_records"] = profile_records(
+        records = self.context["profile_records"] = profile_records(
             directory, Path(self.path), self.settings,
             lambda profile: f"{base}/{profile.url}" if base else None)
+        # Per-profile digests (incremental builds): the pages' fingerprints, the open data's
+        # rows and the search index's reuse are made from them.
+        self.context["profile_digests"] = profile_digests(directory, records) if build else None
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
@@ -299,11 +302,8 @@ class DirectoryGenerator(Generator):
             remember(build.previous.markdown)
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all(profile.description for profile in self.directory.profiles)
-        records = self.context["profile_records"]
-        # Per-profile digests, for the pages' fingerprints and the open data's rows.
-        digests = self.context["profile_digests"] = (
-            profile_digests(self.directory, records) if build else None)
-        pages = site_pages(self.directory, records, digests)
+        pages = site_pages(self.directory, self.context["profile_records"],
+                           self.context["profile_digests"])
         report = build_report(self.settings)
 
         def write(page: Page) -> None:
