@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SETTINGS, copy_content, run_module, write_profile
 from test_build import tree_hashes
 
-from directory import linking
+from directory import background, linking
 from directory.building import build_site
 from directory.incremental import Fingerprints, IncrementalBuild
 from directory.pages import Page
@@ -35,8 +35,10 @@ def inodes(folder: Path) -> dict[str, int]:
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     """Sample content built once into site/output, with its own cache. Unchanged pages are
-    linked by the second process however few there are, as a large site's are."""
+    linked by the second process however few there are, and rebuilds make the search index
+    in a forked process beside the pages, as a large site's do."""
     monkeypatch.setattr(linking, "MIN_BACKGROUND", 1)
+    monkeypatch.setattr(background, "MIN_PROFILES", 1)
     content = copy_content(tmp_path / "content")
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)

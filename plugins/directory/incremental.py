@@ -201,6 +201,7 @@ class IncrementalBuild:
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()
+        self.background: list = []  # background.Forked work of this build
 
     def _read(self) -> BuildCache:
         self._store: tuple[str, dict[str, dict]] | None = None  # (name, parts) as on disk

@@ -42,6 +42,8 @@ def abandon(pelican) -> None:
     build = incremental_build(pelican.settings)
     if build is not None:
         build.links.abandon()
+        for work in build.background:
+            work.abandon()
 
 
 def finish(pelican) -> None:

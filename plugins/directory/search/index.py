@@ -46,8 +46,10 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..digests import everything
-from ..markup import render_markdown
-from ..parallel import split
+from .. import background
+from ..background import Forked
+from ..markup import remember, render_all, render_markdown
+from ..parallel import split, workers
 from ..relations import Directory
 from ..reporting import build_report, incremental_build
 from ..slugs import slugify
@@ -472,6 +474,36 @@ RUNTIME = ("analyzer.js", "stemmer.js", "engine.js", "search-page.js")
 class SearchIndexGenerator(Generator):
     """Writes output/search/: the search page, the browser runtime and the client index."""
 
+    def generate_context(self) -> None:
+        """In a rebuild, the index is made beside the pages (background.py): the previous
+        build's index is there to start from, most pages are linked rather than rendered,
+        and the second core would be idle. A first build makes it after the pages, as
+        their rendering takes both cores; a small site makes it in this process too (a fork
+        costs more than it saves there)."""
+        self._background: Forked | None = None
+        build = incremental_build(self.settings)
+        directory: Directory = self.context["directory"]
+        digests = self.context.get("profile_digests")
+        if (build is None or digests is None or workers() < 2
+                or len(directory.profiles) < background.MIN_PROFILES
+                or not isinstance(build.previous.search, IndexState)
+                or self.whole_index_reusable(build, everything(directory, digests))):
+            return
+        # The forked process renders no Markdown of its own: the descriptions it analyses
+        # are rendered here first (the page generator finds them rendered).
+        remember(build.previous.markdown)
+        render_all(profile.description for profile in directory.profiles)
+        staging = Path(self.output_path)
+        self._background = Forked(lambda: self.index_in_background(directory, build, digests,
+                                                                   staging))
+        build.background.append(self._background)
+
+    def whole_index_reusable(self, build, key: bytes) -> bool:
+        previous = build.previous.search
+        return (isinstance(previous, IndexState) and previous.key == key and all(
+            build.reusable(f"search/index/{name}", digest)
+            for name, (digest, _) in previous.files.items()))
+
     def generate_output(self, writer) -> None:
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
@@ -485,9 +517,19 @@ class SearchIndexGenerator(Generator):
         if not isinstance(previous, IndexState):
             previous = None
         staging = Path(self.output_path)
-        if previous and key is not None and previous.key == key and all(
-                build.reusable(f"search/index/{name}", digest)
-                for name, (digest, _) in previous.files.items()):
+        if self._background is not None:
+            state, fresh, placed = self._background.result()
+            for save_as, fingerprint in placed.items():
+                build.record(save_as, fingerprint)
+            build.next.terms = {digests[p.key]: fresh[digests[p.key]]
+                                if digests[p.key] in fresh else build.previous.terms[digests[p.key]]
+                                for p in directory.profiles}
+            with report.stage("index", len(directory.profiles), "profiles") as stage:
+                stage.advance(len(directory.profiles))
+            with report.stage("write", len(state.files) + len(RUNTIME) + 1, "files") as stage:
+                stage.advance(len(state.files))
+                self.write_runtime(writer, folder, state.manifest, stage)
+        elif key is not None and self.whole_index_reusable(build, key):
             # Nothing the index is made of has changed: the previous index, linked.
             build.next.terms = build.previous.terms  # the same profiles
             with report.stage("index", len(directory.profiles), "profiles"):
@@ -502,32 +544,27 @@ class SearchIndexGenerator(Generator):
             state = previous
         else:
             with report.stage("index", len(directory.profiles), "profiles") as stage:
-                analysis = cached_analysis(build, directory.profiles, digests, stage)
-                doc_digests = ([digests[profile.key] for profile in directory.profiles]
-                               if build and digests is not None else [])
-                unchanged = (unchanged_since(previous, doc_digests,
-                                             [analysis[p.key][0] for p in directory.profiles],
-                                             build.previous.terms)
-                             if build and digests is not None else None)
-                client = export(directory, stats=statistics(
-                    directory, analysed=lambda profile: analysis[profile.key][0]),
-                    surface={word for _, words in analysis.values() for word in words},
-                    unchanged=unchanged)
-
-            def reuse(name: str, digest: bytes) -> bool:
-                # A file whose bytes are those of the previous build's (most shards, after
-                # one profile changed) is linked, not written again.
-                return build.reuse(f"search/index/{name}", digest, staging)
-
+                client = make_index(directory, build, digests, stage)
             with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
-                size = write_client_index(client, folder / "index", stage,
-                                          reuse if build else None)
+                state = place_index(client, build, key, digests, directory, staging, stage)
                 self.write_runtime(writer, folder, client.files["manifest.json"], stage)
-            state = IndexState(key, doc_digests, client.files["manifest.json"], size,
-                               client.digests, client.shards, client.previews, client.sizes)
         report.counts["index_bytes"] = state.size
         if build:
             build.next.search = state
+
+    @staticmethod
+    def index_in_background(directory: Directory, build, digests: dict, staging: Path):
+        """The forked process's work: the index made and placed; what the build records of
+        it (its state for the next build, the analysis of changed profiles, the files
+        placed) handed back."""
+        client = make_index(directory, build, digests)
+        state = place_index(client, build, everything(directory, digests), digests,
+                            directory, staging)
+        fresh = {digest: analysis for digest, analysis in build.next.terms.items()
+                 if digest not in build.previous.terms}
+        placed = {save_as: fingerprint for save_as, (fingerprint, _) in build.next.pages.items()
+                  if save_as.startswith("search/index/")}
+        return state, fresh, placed
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
@@ -538,6 +575,40 @@ class SearchIndexGenerator(Generator):
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
                           kinds=[(kind, f"{kind}s/") for kind in KINDS],
                           search_manifest=htmlsafe_json_dumps(manifest, dumps=dumps))
+
+
+def make_index(directory: Directory, build, digests: dict | None, stage=None) -> ClientIndex:
+    """The client index, from the profiles' analysis (cached in an incremental build) and
+    what is known unchanged since the previous build's (reuse.py)."""
+    analysis = cached_analysis(build, directory.profiles, digests, stage)
+    previous = build.previous.search if build else None
+    unchanged = None
+    if build and digests is not None and isinstance(previous, IndexState):
+        unchanged = unchanged_since(previous, [digests[p.key] for p in directory.profiles],
+                                    [analysis[p.key][0] for p in directory.profiles],
+                                    build.previous.terms)
+    return export(directory, stats=statistics(
+        directory, analysed=lambda profile: analysis[profile.key][0]),
+        surface={word for _, words in analysis.values() for word in words},
+        unchanged=unchanged)
+
+
+def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | None,
+                directory: Directory, staging: Path, stage=None) -> IndexState:
+    """Write (or, in an incremental build, link) the index's files into the staging folder;
+    what the next build can take from them."""
+
+    def reuse(name: str, digest: bytes) -> bool:
+        # A file whose bytes are those of the previous build's (most shards, after one
+        # profile changed) is linked, not written again.
+        return build.reuse(f"search/index/{name}", digest, staging)
+
+    size = write_client_index(client, staging / "search" / "index", stage,
+                              reuse if build else None)
+    doc_digests = ([digests[profile.key] for profile in directory.profiles]
+                   if digests is not None else [])
+    return IndexState(key, doc_digests, client.files["manifest.json"], size, client.digests,
+                      client.shards, client.previews, client.sizes)
 
 
 def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[str, ...]]:
