@@ -16,7 +16,9 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import exports, feeds, seo
+from . import background, exports, feeds, seo
+from .background import Forked
+from .parallel import workers
 from .provenance import repository_url
 from .reporting import incremental_build
 from .social_image import social_card_png
@@ -62,6 +64,15 @@ class OpenDataGenerator(Generator):
         self.records = self.context["profile_records"]  # made by pages.DirectoryGenerator
         # Read by the theme: _meta.html on every page.
         self.context["page_meta"] = seo.SiteMeta(self.settings, self.directory)
+        # In a rebuild of a large site, directory.json and .csv are made by a forked process
+        # while the pages are rendered (background.py), as the search index is.
+        self._background: Forked | None = None
+        build = incremental_build(self.settings)
+        if (build is not None and self.context.get("profile_digests") is not None
+                and build.previous.rows and workers() >= 2
+                and len(self.directory.profiles) >= background.MIN_PROFILES):
+            self._background = Forked(self.exports_in_background)
+            build.background.append(self._background)
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
@@ -86,18 +97,42 @@ class OpenDataGenerator(Generator):
         return build.reuse(path, build.fingerprints.of_whole((path, inputs)),
                            Path(self.output_path))
 
-    def generate_output(self, writer) -> None:
+    def write_exports(self) -> None:
+        """directory.json and directory.csv."""
         header = exports.document_header(self.directory, self.base,
                                          self.settings.get("SITENAME", ""), self.license())
         json_rows, csv_rows = self.profile_rows()
         directory_json = exports.json_with_profiles(header, json_rows)
         if not self.reused(exports.JSON_FILE, directory_json):
             self.write(exports.JSON_FILE, directory_json)
-        self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
-                                                         indent=1))
         directory_csv = exports.csv_header() + "".join(csv_rows)
         if not self.reused(exports.CSV_FILE, directory_csv):
             self.write(exports.CSV_FILE, directory_csv)
+
+    def exports_in_background(self):
+        """The forked process's work: the two files; what the build records of them (the
+        rows for the next build, those made anew, and the files' fingerprints) handed back."""
+        self.write_exports()
+        build = incremental_build(self.settings)
+        fresh = {key: row for key, row in build.next.rows.items()
+                 if key not in build.previous.rows}
+        placed = {path: build.next.pages[path][0] for path in (exports.JSON_FILE,
+                                                                exports.CSV_FILE)
+                  if path in build.next.pages}
+        return list(build.next.rows), fresh, placed
+
+    def generate_output(self, writer) -> None:
+        if self._background is not None:
+            build = incremental_build(self.settings)
+            keys, fresh, placed = self._background.result()
+            build.next.rows = {key: fresh[key] if key in fresh else build.previous.rows[key]
+                               for key in keys}
+            for path, fingerprint in placed.items():
+                build.record(path, fingerprint)
+        else:
+            self.write_exports()
+        self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
+                                                         indent=1))
         card = (self.settings.get("SITENAME", ""), self.settings.get("SITE_DESCRIPTION", ""))
         if not self.reused(seo.SOCIAL_IMAGE, card):
             self.write(seo.SOCIAL_IMAGE, social_card_png(*card))
