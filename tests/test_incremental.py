@@ -182,6 +182,19 @@ def test_the_cache_store_is_kept_after_one_edit(site):
     assert counts["written"] == 0
 
 
+def test_a_moved_profile_changes_the_similar_profiles_of_others(site):
+    """Similar profiles are reused while no profile's name, sectors or city changes: a city
+    edited must give other pages their new lists."""
+    content, output, theme, tmp_path = site
+    profile = content / "startups" / "voltshed.yaml"
+    text = profile.read_text(encoding="utf-8")
+    assert "\ncity: Oakland\n" in text
+    profile.write_text(text.replace("\ncity: Oakland\n", "\ncity: San Jose\n"), encoding="utf-8")
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "moved")
+    assert "cities/san-jose/index.html" in rewritten
+    assert counts["unchanged"] > counts["written"]
+
+
 def test_renamed_sector(site):
     content, output, theme, tmp_path = site
     renamed = 0

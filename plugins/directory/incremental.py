@@ -162,6 +162,8 @@ class BuildCache:
     terms: dict[bytes, tuple] = field(default_factory=dict)  # profile digest -> its analysis
     # (profile digest, related slugs) -> its directory.json entry and directory.csv row
     rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+    # digest of what similar.py reads -> each profile's similar profiles (keys)
+    similar: dict[bytes, dict] = field(default_factory=dict)
     # The search index: what the next build can take from it (search/reuse.py)
     search: object = None  # search.reuse.IndexState
 
@@ -171,7 +173,7 @@ class BuildCache:
 # that is written again only when a fifth of its entries have changed; cache.pickle names it
 # and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
 # a second a build; reading them back still costs what it did.
-STORED_PARTS = ("documents", "markdown", "terms", "rows")
+STORED_PARTS = ("documents", "markdown", "terms", "rows", "similar")
 REWRITE_SHARE = 0.2
 
 
@@ -218,9 +220,9 @@ class IncrementalBuild:
             return BuildCache()
         cache = BuildCache(salt=saved.salt, pages=saved.pages, search=saved.search)
         for part in STORED_PARTS:
-            entries = dict(stored[part])
-            entries.update(saved.added[part])
-            for key in saved.removed[part]:
+            entries = dict(stored.get(part, {}))
+            entries.update(saved.added.get(part, {}))
+            for key in saved.removed.get(part, ()):
                 del entries[key]
             setattr(cache, part, entries)
         self._store = (saved.store, stored)
@@ -297,7 +299,7 @@ class IncrementalBuild:
         if self._store is not None:
             store, stored = self._store
             for part, entries in parts.items():
-                old = stored[part]
+                old = stored.setdefault(part, {})
                 added[part] = {key: value for key, value in entries.items() if key not in old}
                 removed[part] = [key for key in old if key not in entries]
             changed = sum(map(len, added.values())) + sum(map(len, removed.values()))

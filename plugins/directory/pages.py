@@ -28,7 +28,7 @@ from .problems import BuildFailed
 from .provenance import ProfileRecord, profile_records
 from .relations import Directory, largest_facets
 from .reporting import build_report, incremental_build
-from .similar import similar_profiles
+from .similar import cached_similar, similar_profiles
 from .structured_data import structured_data
 from .validation import KINDS, Profile
 
@@ -165,10 +165,12 @@ def profile_page(directory: Directory, this: Card) -> ProfilePage:
 
 
 def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord],
-               digests: dict[tuple[str, str], bytes] | None = None) -> list[Page]:
+               digests: dict[tuple[str, str], bytes] | None = None,
+               similar: dict[tuple, list[Profile]] | None = None) -> list[Page]:
     """Every page of the directory, with its path under the output folder. With ``digests``
     (digests.profile_digests, in an incremental build) every page also gets its ``inputs``.
-    View models are made only when a page's variables are read."""
+    View models are made only when a page's variables are read. ``similar``: the similar
+    profiles of each profile (similar.py), when known already."""
     made_cards: dict[tuple[str, str], Card] = {}
 
     def card_of(profile: Profile) -> Card:
@@ -192,7 +194,8 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
         pages.append(Page(f"{kind}s/index.html", "listing", partial(listing_view, kind, of_kind, card_of),
                           depends_on=frozenset(p.key for p in of_kind),
                           inputs=inputs("listing", kind, shown(of_kind))))
-    similar = similar_profiles(directory)
+    if similar is None:
+        similar = similar_profiles(directory)
     for profile in directory.profiles:
         related = directory.related[profile.key]
         pages.append(Page(f"{profile.url}index.html", "profile",
@@ -303,7 +306,8 @@ class DirectoryGenerator(Generator):
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all(profile.description for profile in self.directory.profiles)
         pages = site_pages(self.directory, self.context["profile_records"],
-                           self.context["profile_digests"])
+                           self.context["profile_digests"],
+                           cached_similar(build, self.directory) if build else None)
         report = build_report(self.settings)
 
         def write(page: Page) -> None:
