@@ -159,7 +159,6 @@ class BuildCache:
     pages: dict[str, tuple[bytes, tuple[int, int, int]]] = field(default_factory=dict)
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
-    terms: dict[bytes, tuple] = field(default_factory=dict)  # profile digest -> its analysis
     # (profile digest, related slugs) -> its directory.json entry and directory.csv row
     rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
     # digest of what similar.py reads -> each profile's similar profiles (keys)
@@ -173,8 +172,13 @@ class BuildCache:
 # that is written again only when a fifth of its entries have changed; cache.pickle names it
 # and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
 # a second a build; reading them back still costs what it did.
-STORED_PARTS = ("documents", "markdown", "terms", "rows", "similar")
+STORED_PARTS = ("documents", "markdown", "rows", "similar")
 REWRITE_SHARE = 0.2
+# Each profile's search analysis (profile digest -> search.index.analyse), in a file of its
+# own: a rebuild that makes its search index in a forked process (background.py) reads and
+# writes it there, off the build's critical path. Like the store's, its entries are functions
+# of their keys, so a terms file from another build of the same salt is never wrong.
+TERMS_FILE = "terms.pickle"
 
 
 @dataclass
@@ -203,6 +207,9 @@ class IncrementalBuild:
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()
+        self._previous_terms: dict | None = None
+        self.next_terms: dict | None = None  # None: the terms file stays as it is
+        self.terms_written: str | None = None  # written by a forked process, moved in on save
         self.background: list = []  # background.Forked work of this build
 
     def _read(self) -> BuildCache:
@@ -227,6 +234,28 @@ class IncrementalBuild:
             setattr(cache, part, entries)
         self._store = (saved.store, stored)
         return cache
+
+    def previous_terms(self) -> dict:
+        """The previous build's analysis of each profile, read on first use."""
+        if self._previous_terms is None:
+            self._previous_terms = {}
+            if self.previous.salt:  # a cache of this salt was read
+                try:
+                    with open(self.folder / TERMS_FILE, "rb") as file, _collector_paused():
+                        salt, terms = pickle.load(file)
+                    if salt == self.salt:
+                        self._previous_terms = terms
+                except (OSError, EOFError, pickle.UnpicklingError, AttributeError,
+                        ImportError, TypeError, ValueError):
+                    pass
+        return self._previous_terms
+
+    def write_terms(self, name: str) -> None:
+        """Write next_terms into the cache folder's file ``name`` (a forked process's, moved
+        into place by save())."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with _collector_paused():
+            self._write(name, (self.salt, self.next_terms))
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -313,9 +342,15 @@ class IncrementalBuild:
                 removed = {part: [] for part in STORED_PARTS}
             self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
                                                    self.next.search, store, added, removed))
+        if self.terms_written is not None:
+            os.replace(self.folder / self.terms_written, self.folder / TERMS_FILE)
+        elif self.next_terms is not None:
+            self.write_terms(TERMS_FILE)
         for other in self.folder.glob("store-*.pickle"):
             if other.name != store:
                 other.unlink(missing_ok=True)
+        for other in self.folder.glob(".terms-*.pickle"):  # of builds that failed
+            other.unlink(missing_ok=True)
         self._prune()
 
     def _write(self, name: str, value) -> None:

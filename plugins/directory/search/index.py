@@ -29,6 +29,7 @@ import heapq
 import html
 import json
 import math
+import os
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -518,12 +519,10 @@ class SearchIndexGenerator(Generator):
             previous = None
         staging = Path(self.output_path)
         if self._background is not None:
-            state, fresh, placed = self._background.result()
+            state, terms_written, placed = self._background.result()
             for save_as, fingerprint in placed.items():
                 build.record(save_as, fingerprint)
-            build.next.terms = {digests[p.key]: fresh[digests[p.key]]
-                                if digests[p.key] in fresh else build.previous.terms[digests[p.key]]
-                                for p in directory.profiles}
+            build.terms_written = terms_written
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 stage.advance(len(directory.profiles))
             with report.stage("write", len(state.files) + len(RUNTIME) + 1, "files") as stage:
@@ -531,7 +530,7 @@ class SearchIndexGenerator(Generator):
                 self.write_runtime(writer, folder, state.manifest, stage)
         elif key is not None and self.whole_index_reusable(build, key):
             # Nothing the index is made of has changed: the previous index, linked.
-            build.next.terms = build.previous.terms  # the same profiles
+            # The same profiles: the terms file stays as it is.
             with report.stage("index", len(directory.profiles), "profiles"):
                 pass
             with report.stage("write", len(previous.files) + len(RUNTIME) + 1, "files") as stage:
@@ -554,17 +553,17 @@ class SearchIndexGenerator(Generator):
 
     @staticmethod
     def index_in_background(directory: Directory, build, digests: dict, staging: Path):
-        """The forked process's work: the index made and placed; what the build records of
-        it (its state for the next build, the analysis of changed profiles, the files
-        placed) handed back."""
+        """The forked process's work: the index made and placed, the profiles' analysis
+        written for the next build; what the build records of it (the index's state, the
+        analysis file's name, the files placed) handed back."""
         client = make_index(directory, build, digests)
         state = place_index(client, build, everything(directory, digests), digests,
                             directory, staging)
-        fresh = {digest: analysis for digest, analysis in build.next.terms.items()
-                 if digest not in build.previous.terms}
+        terms_written = f".terms-{os.getpid()}.pickle"
+        build.write_terms(terms_written)
         placed = {save_as: fingerprint for save_as, (fingerprint, _) in build.next.pages.items()
                   if save_as.startswith("search/index/")}
-        return state, fresh, placed
+        return state, terms_written, placed
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
@@ -586,7 +585,7 @@ def make_index(directory: Directory, build, digests: dict | None, stage=None) ->
     if build and digests is not None and isinstance(previous, IndexState):
         unchanged = unchanged_since(previous, [digests[p.key] for p in directory.profiles],
                                     [analysis[p.key][0] for p in directory.profiles],
-                                    build.previous.terms)
+                                    build.previous_terms())
     return export(directory, stats=statistics(
         directory, analysed=lambda profile: analysis[profile.key][0]),
         surface={word for _, words in analysis.values() for word in words},
@@ -620,7 +619,7 @@ def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=
     """Profile key -> analyse(profile), on two cores for many; in an incremental build the
     previous build's analysis of each profile whose digest is unchanged (digests.py: its
     fields decide its search text) is reused."""
-    previous = build.previous.terms if build and digests is not None else {}
+    previous = build.previous_terms() if build and digests is not None else {}
     missing = [profile for profile in profiles
                if digests is None or digests[profile.key] not in previous]
     fresh = dict(zip((profile.key for profile in missing),
@@ -628,7 +627,7 @@ def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=
     analysis = {profile.key: fresh[profile.key] if profile.key in fresh
                 else previous[digests[profile.key]] for profile in profiles}
     if build and digests is not None:
-        build.next.terms = {digests[key]: value for key, value in analysis.items()}
+        build.next_terms = {digests[key]: value for key, value in analysis.items()}
     if stage is not None:
         stage.advance(len(profiles))
     return analysis
