@@ -7,13 +7,24 @@ the settings and the versions of the libraries that shape the HTML. Any change t
 those starts from an empty cache, so the build is a full one.
 
 Within one salt:
-- each page is identified by a *fingerprint* of its view model (pages.Page.variables), its
-  template and its path. A page whose fingerprint is unchanged, and whose file in the
-  previous output is still the file that build wrote (same inode, size and modification
-  time), is hard-linked into the new staging folder instead of being rendered again. Pages
-  whose dependencies are not declared (``Page.depends_on is None``) are always rendered.
-- loaded profile files (keyed by path and content), rendered Markdown (keyed by text) and each
-  profile's search terms (keyed by the profile's fingerprint) are reused.
+- each page is identified by a *fingerprint* of its path, its template and its *inputs*
+  (pages.Page.inputs: plain values and the digests of the profiles it shows, in order; one
+  digest per profile of everything a page can show of it, digests.py), or, for a page
+  without inputs, of its view model (pages.Page.variables). A page whose fingerprint is
+  unchanged, and whose file in the previous output is still the file that build wrote (same
+  inode, size and modification time), is hard-linked into the new staging folder instead of
+  being rendered (its view model is never made); a second process makes the links
+  (linking.py). Pages whose dependencies are not declared (``Page.depends_on is None``) are
+  always rendered.
+- loaded profile files (keyed by path and content), rendered Markdown (keyed by text), each
+  profile's open-data rows (keyed by its digest and its related slugs), the similar profiles
+  (keyed by what similar.py reads) and each profile's search analysis (keyed by its digest)
+  are reused; the search index takes what is provably unchanged from the previous one
+  (search/reuse.py). Each of those entries is a function of its key. They live in a *store*
+  file rewritten only when a fifth of it has changed (cache.pickle holds the changes since)
+  and, for the search analysis, in a terms file of its own.
+- in a rebuild of a large site the search index and directory.json/.csv are made by forked
+  processes while the pages are rendered (background.py).
 
 The staging folder is still filled completely and swapped in atomically (staging.py), so an
 incremental build publishes exactly what a full build would: tests/test_incremental.py
