@@ -5,6 +5,7 @@ stage lines, without timestamps, when not on a terminal."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from conftest import ROOT, SETTINGS, copy_content, run_module, write_profile
 from test_build import tree_hashes
 
+from directory import linking, parallel
 from directory.building import build_site
 from directory.incremental import Fingerprints, IncrementalBuild
 from directory.pages import Page
@@ -31,8 +33,12 @@ def inodes(folder: Path) -> dict[str, int]:
 
 
 @pytest.fixture
-def site(tmp_path):
-    """Sample content built once into site/output, with its own cache."""
+def site(tmp_path, monkeypatch):
+    """Sample content built once into site/output, with its own cache. Unchanged pages are
+    linked by the second process however few there are, and the pages, the search index and
+    the open data are made by forked processes, as a large site's are."""
+    monkeypatch.setattr(linking, "MIN_BACKGROUND", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     content = copy_content(tmp_path / "content")
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
@@ -123,6 +129,70 @@ def test_added_and_deleted_profiles(site):
     assert not (output / "startups" / "curb-cut-labs").exists()
     assert "programs/laci/index.html" in rewritten
     assert counts["unchanged"] > 0
+
+
+def test_a_new_relation_rewrites_the_other_profiles_page(site):
+    """A mentor who names a program: the program's page lists the mentor now, though the
+    program's own file is unchanged."""
+    content, output, theme, tmp_path = site
+    mentor = content / "mentors" / "ayesha-bello.yaml"
+    mentor.write_text(mentor.read_text(encoding="utf-8").replace(
+        "programs:\n  - oakland-civic-accelerator\n",
+        "programs:\n  - oakland-civic-accelerator\n  - laci\n"), encoding="utf-8")
+    before = (output / "programs" / "laci" / "index.html").read_text(encoding="utf-8")
+    assert "Ayesha Bello" not in before
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "relation")
+    assert {"programs/laci/index.html", "mentors/ayesha-bello/index.html"} <= rewritten
+    assert "Ayesha Bello" in (output / "programs" / "laci" / "index.html").read_text(
+        encoding="utf-8")
+    assert "programs/stir/index.html" not in rewritten
+    assert counts["unchanged"] > counts["written"]
+
+
+def test_an_edit_that_moves_the_average_lengths_keeps_the_search_index_exact(site):
+    """Words added to a summary: its terms' shards change, every field average moves with
+    it, and previews are reused only where provably unchanged (search/reuse.py)."""
+    content, output, theme, tmp_path = site
+    profile = content / "startups" / "voltshed.yaml"
+    text = profile.read_text(encoding="utf-8")
+    assert "summary: >-\n  " in text
+    profile.write_text(text.replace("summary: >-\n  ", "summary: >-\n  Zeppelin quorum ", 1),
+                       encoding="utf-8")
+    index = output / "search" / "index"
+    averages = json.loads((index / "manifest.json").read_text())["avgLengths"]
+    shards = {path: path.stat().st_ino for path in index.rglob("*.json")}
+    rebuild_and_compare(content, output, theme, tmp_path, "averages")
+    assert json.loads((index / "manifest.json").read_text())["avgLengths"] != averages
+    assert (index / "terms" / "ze.json").stat().st_ino != shards.get(index / "terms" / "ze.json")
+    linked = {path for path, inode in shards.items() if path.stat().st_ino == inode}
+    assert any(path.parent.name == "previews" for path in linked)
+
+
+def test_the_cache_store_is_kept_after_one_edit(site):
+    """The cache's per-profile parts stay in their store file after a small edit, and the
+    changes saved beside it give the next build everything back."""
+    content, output, theme, tmp_path = site
+    stores = list((tmp_path / "cache").rglob("store-*.pickle"))
+    assert len(stores) == 1
+    profile = content / "startups" / "pick-my-solar.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
+    rebuild_and_compare(content, output, theme, tmp_path, "store")
+    assert list((tmp_path / "cache").rglob("store-*.pickle")) == stores
+    counts = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert counts["written"] == 0
+
+
+def test_a_moved_profile_changes_the_similar_profiles_of_others(site):
+    """Similar profiles are reused while no profile's name, sectors or city changes: a city
+    edited must give other pages their new lists."""
+    content, output, theme, tmp_path = site
+    profile = content / "startups" / "voltshed.yaml"
+    text = profile.read_text(encoding="utf-8")
+    assert "\ncity: Oakland\n" in text
+    profile.write_text(text.replace("\ncity: Oakland\n", "\ncity: San Jose\n"), encoding="utf-8")
+    counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "moved")
+    assert "cities/san-jose/index.html" in rewritten
+    assert counts["unchanged"] > counts["written"]
 
 
 def test_renamed_sector(site):
@@ -264,3 +334,63 @@ def test_a_new_commit_date_renders_the_profile_page_again(tmp_path):
     counts, rewritten = rebuild_and_compare(content, output, theme, tmp_path, "dated")
     assert "startups/pick-my-solar/index.html" in rewritten
     assert "2 April 2024" in (output / "startups/pick-my-solar/index.html").read_text()
+
+
+def test_pages_with_equal_inputs_have_equal_view_models(tmp_path):
+    """A page is reused when its inputs (digests.py) are unchanged, without its view model
+    being made: so across edits of every kind, equal inputs must mean equal view models."""
+    import datetime
+
+    from directory.digests import profile_digests
+    from directory.pages import Card, site_pages
+    from directory.pipeline import read_directory
+    from directory.provenance import ProfileRecord
+    from directory.validation import Profile
+
+    def pages_of(content: Path, updated: dict | None = None) -> dict:
+        directory, problems = read_directory(content)
+        assert not problems
+        updated = updated or {}
+        records = {p.key: ProfileRecord(None, updated.get(p.key), None, None)
+                   for p in directory.profiles}
+        return {page.save_as: page
+                for page in site_pages(directory, records, profile_digests(directory, records))}
+
+    def view_model(page) -> bytes:
+        fingerprints = Fingerprints()
+        fingerprints.share(Card, Profile)
+        return fingerprints.of(page.variables)
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    day = datetime.datetime(2024, 4, 2, tzinfo=datetime.timezone.utc)
+    edits = {
+        "summary": lambda c: edit(c / "startups" / "voltshed.yaml", "summary: >-\n  ",
+                                  "summary: >-\n  Newly "),
+        "relation": lambda c: edit(c / "mentors" / "ayesha-bello.yaml",
+                                   "  - oakland-civic-accelerator\n",
+                                   "  - oakland-civic-accelerator\n  - laci\n"),
+        "city": lambda c: edit(c / "startups" / "voltshed.yaml", "\ncity: ", "\ncity: Fresno\n# "),
+        # All but one file spell it anew: the facet takes the new spelling, and so does the
+        # card of the one profile whose file is unchanged.
+        "spelling": lambda c: [edit(path, "Clean Energy", "Clean energy")
+                               for path in sorted(path for path in c.rglob("*.yaml")
+                                                  if "Clean Energy" in path.read_text(
+                                                      encoding="utf-8"))[1:]],
+    }
+    for name, change in [*edits.items(), ("record", None)]:
+        content = copy_content(tmp_path / name)  # a profile's digest covers its file's path
+        before = pages_of(content)
+        if change:
+            change(content)
+            after = pages_of(content)
+        else:
+            after = pages_of(content, {("startup", "voltshed"): day})
+        same = [path for path in before.keys() & after.keys()
+                if before[path].inputs == after[path].inputs]
+        assert 0 < len(same) < len(after), name
+        for path in same:
+            assert view_model(before[path]) == view_model(after[path]), (name, path)

@@ -24,5 +24,6 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(fragments.for_generator)  # {{ fragment(...) }} in templates
     signals.finalized.connect(pages_written)  # first: pages may render in the background
+    signals.finalized.connect(reporting.settle)  # and pages may be linked in the background
     signals.finalized.connect(staging.publish_output)
     signals.finalized.connect(reporting.finish)  # after: it records the published files

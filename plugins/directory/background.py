@@ -3,7 +3,9 @@
 Jinja, Python-Markdown and the index builder are pure Python, so threads would take turns on
 one core. A forked process starts with everything built so far (the directory, view models,
 compiled templates) without pickling any of it; it sends back only its return value, pickled,
-through a pipe. It never touches the parent's progress bars (their lock may be held by
+through a pipe. A first build renders its pages that way while this process makes the
+search index and the open data (pages.BackgroundPages); a rebuild, which renders few pages,
+makes its search index and its open data that way instead (search/index.py, open_data.py). It never touches the parent's progress bars (their lock may be held by
 rich's refresh thread at the moment of the fork) and prints only its own traceback.
 
 A job that is still running when the build fails, or when the interpreter exits, is killed
@@ -63,7 +65,9 @@ class Job:
 
     def result(self):
         """Wait for the work to end and return what it returned; BackgroundFailed if it
-        failed (its traceback is printed above)."""
+        failed (its traceback is printed above) or was cancelled."""
+        if self._done:
+            raise BackgroundFailed(f"{self.name} was cancelled")
         try:
             with os.fdopen(self._read, "rb") as pipe:
                 data = pipe.read()  # before waiting: a full pipe would block the other process

@@ -15,6 +15,7 @@ import copy
 import csv
 import io
 import json
+from functools import lru_cache
 
 from .markup import render_markdown
 from .provenance import ProfileRecord
@@ -55,32 +56,51 @@ def plain(value):
 def directory_document(directory: Directory, records: dict[tuple, ProfileRecord],
                        base: str | None, site_name: str, license: dict) -> dict:
     """The content of directory.json."""
-    profiles = []
-    for profile in directory.profiles:
-        record = records[profile.key]
-        city = directory.city_facet(profile)
-        related = directory.related[profile.key]
-        profiles.append({
-            "type": profile.kind,
-            "slug": profile.slug,
-            "path": profile.url,
-            "url": f"{base}/{profile.url}" if base else None,
-            "fields": {name: plain(getattr(profile, name)) for name in field_names(profile.kind)},
-            "description_html": str(render_markdown(profile.description)),
-            "relations": {f"{kind}s": [other.slug for other in related[kind]] for kind in KINDS},
-            "facets": {"sectors": [facet.slug for facet in directory.sector_facets(profile)],
-                       "city": city.slug if city else None},
-            "added": record.added_day,
-            "updated": record.updated_day,
-        })
+    names = {kind: field_names(kind) for kind in KINDS}  # the schema's, looked up once
+    return document_header(directory, base, site_name, license) | {
+        "profiles": [profile_entry(directory, profile, records[profile.key], base, names)
+                     for profile in directory.profiles]}
+
+
+def document_header(directory: Directory, base: str | None, site_name: str,
+                    license: dict) -> dict:
+    """directory.json without its profiles (they come last)."""
     return {
         "$schema": f"{base}/{SCHEMA_FILE}" if base else SCHEMA_FILE,
         "schema_version": SCHEMA_VERSION,
         "site": {"name": site_name, "url": f"{base}/" if base else None},
         "license": {"name": license["name"], "url": license["url"]},
         "counts": {f"{kind}s": count for kind, count in directory.counts().items()},
-        "profiles": profiles,
     }
+
+
+def profile_entry(directory: Directory, profile, record: ProfileRecord, base: str | None,
+                  names: dict[str, list[str]]) -> dict:
+    """One profile of directory.json: a function of the profile, its record, its card's
+    facets and its related profiles' slugs (open_data.py reuses it by those)."""
+    city = directory.city_facet(profile)
+    related = directory.related[profile.key]
+    return {
+        "type": profile.kind,
+        "slug": profile.slug,
+        "path": profile.url,
+        "url": f"{base}/{profile.url}" if base else None,
+        "fields": {name: plain(getattr(profile, name)) for name in names[profile.kind]},
+        "description_html": str(render_markdown(profile.description)),
+        "relations": {f"{kind}s": [other.slug for other in related[kind]] for kind in KINDS},
+        "facets": {"sectors": [facet.slug for facet in directory.sector_facets(profile)],
+                   "city": city.slug if city else None},
+        "added": record.added_day,
+        "updated": record.updated_day,
+    }
+
+
+def json_with_profiles(header: dict, profiles: list[str]) -> str:
+    """to_json(header | {"profiles": [...]}) from the profiles already encoded, one each
+    (to_json of each entry without its newline): compact JSON joins them with commas."""
+    empty = to_json(header | {"profiles": []})
+    assert empty.endswith("[]}\n")
+    return empty[:-4] + "[" + ",".join(profiles) + "]}\n"
 
 
 def to_json(document: dict, indent: int | None = None) -> str:
@@ -194,14 +214,28 @@ def safe_cell(value) -> str:
 
 def to_csv(document: dict) -> str:
     """directory.csv, flattened from the same document as directory.json."""
+    return csv_header() + "".join(csv_line(item) for item in document["profiles"])
+
+
+def csv_header() -> str:
+    return _csv_text(csv_columns())
+
+
+def csv_line(item: dict) -> str:
+    """One profile's row of directory.csv, with its line ending."""
+    row = {"type": item["type"], "slug": item["slug"], "path": item["path"],
+           "url": item["url"], **item["fields"], "description_html": item["description_html"],
+           **{f"related_{kind}": slugs for kind, slugs in item["relations"].items()},
+           "added": item["added"], "updated": item["updated"]}
+    return _csv_text([safe_cell(row.get(column)) for column in _columns()])
+
+
+@lru_cache(maxsize=1)
+def _columns() -> tuple[str, ...]:
+    return tuple(csv_columns())
+
+
+def _csv_text(cells) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    columns = csv_columns()
-    writer.writerow(columns)
-    for item in document["profiles"]:
-        row = {"type": item["type"], "slug": item["slug"], "path": item["path"],
-               "url": item["url"], **item["fields"], "description_html": item["description_html"],
-               **{f"related_{kind}": slugs for kind, slugs in item["relations"].items()},
-               "added": item["added"], "updated": item["updated"]}
-        writer.writerow([safe_cell(row.get(column)) for column in columns])
+    csv.writer(out, lineterminator="\r\n").writerow(cells)  # RFC 4180
     return out.getvalue()

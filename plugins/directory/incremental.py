@@ -7,13 +7,24 @@ the settings and the versions of the libraries that shape the HTML. Any change t
 those starts from an empty cache, so the build is a full one.
 
 Within one salt:
-- each page is identified by a *fingerprint* of its view model (pages.Page.variables), its
-  template and its path. A page whose fingerprint is unchanged, and whose file in the
-  previous output is still the file that build wrote (same inode, size and modification
-  time), is hard-linked into the new staging folder instead of being rendered again. Pages
-  whose dependencies are not declared (``Page.depends_on is None``) are always rendered.
-- loaded profile files (keyed by path and content), rendered Markdown (keyed by text) and each
-  profile's search terms (keyed by the profile's fingerprint) are reused.
+- each page is identified by a *fingerprint* of its path, its template and its *inputs*
+  (pages.Page.inputs: plain values and the digests of the profiles it shows, in order; one
+  digest per profile of everything a page can show of it, digests.py), or, for a page
+  without inputs, of its view model (pages.Page.variables). A page whose fingerprint is
+  unchanged, and whose file in the previous output is still the file that build wrote (same
+  inode, size and modification time), is hard-linked into the new staging folder instead of
+  being rendered (its view model is never made); a second process makes the links
+  (linking.py). Pages whose dependencies are not declared (``Page.depends_on is None``) are
+  always rendered.
+- loaded profile files (keyed by path and content), rendered Markdown (keyed by text), each
+  profile's open-data rows (keyed by its digest and its related slugs), the similar profiles
+  (keyed by what similar.py reads) and each profile's search analysis (keyed by its digest)
+  are reused; the search index takes what is provably unchanged from the previous one
+  (search/reuse.py). Each of those entries is a function of its key. They live in a *store*
+  file rewritten only when a fifth of it has changed (cache.pickle holds the changes since)
+  and, for the search analysis, in a terms file of its own.
+- in a rebuild of a large site the search index and directory.json/.csv are made by forked
+  processes while the pages are rendered (background.py).
 
 The staging folder is still filled completely and swapped in atomically (staging.py), so an
 incremental build publishes exactly what a full build would: tests/test_incremental.py
@@ -36,7 +47,11 @@ from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
 from pathlib import Path
 
-CACHE_FORMAT = 1
+from . import collector
+from .digests import digest_of
+from .linking import BackgroundLinks, make_links
+
+CACHE_FORMAT = 2
 CACHE_FOLDER = "directory"
 KEEP_CACHES = 8  # folders of other outputs (test builds, bench sites) beyond these are pruned
 PLUGIN = Path(__file__).resolve().parent
@@ -155,9 +170,38 @@ class BuildCache:
     pages: dict[str, tuple[bytes, tuple[int, int, int]]] = field(default_factory=dict)
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
-    terms: dict[object, list] = field(default_factory=dict)  # profile -> field_terms
-    # The search index: (fingerprint of its inputs, its files, its manifest, its size)
-    search: tuple | None = None
+    # (profile digest, related slugs) -> its directory.json entry and directory.csv row
+    rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+    # digest of what similar.py reads -> each profile's similar profiles (keys)
+    similar: dict[bytes, dict] = field(default_factory=dict)
+    # The search index: what the next build can take from it (search/reuse.py)
+    search: object = None  # search.reuse.IndexState
+
+
+# The parts of the cache with one entry per profile file, text or profile, each entry a
+# function of its key: after one edit all but a few carry over. They live in a *store* file
+# that is written again only when a fifth of its entries have changed; cache.pickle names it
+# and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
+# a second a build; reading them back still costs what it did.
+STORED_PARTS = ("documents", "markdown", "rows", "similar")
+REWRITE_SHARE = 0.2
+# Each profile's search analysis (profile digest -> search.index.analyse), in a file of its
+# own: a rebuild that makes its search index in a forked process (background.py) reads and
+# writes it there, off the build's critical path. Like the store's, its entries are functions
+# of their keys, so a terms file from another build of the same salt is never wrong.
+TERMS_FILE = "terms.pickle"
+
+
+@dataclass
+class SavedCache:
+    """cache.pickle: a BuildCache, its stored parts as changes to the store file."""
+
+    salt: str
+    pages: dict
+    search: tuple | None
+    store: str  # the store file's name in the cache folder
+    added: dict[str, dict]  # part -> entries not in the store
+    removed: dict[str, list]  # part -> keys of the store's entries no longer there
 
 
 class IncrementalBuild:
@@ -170,20 +214,59 @@ class IncrementalBuild:
                        / hashlib.sha256(str(self.output).encode()).hexdigest()[:16])
         self.salt = salt(settings)
         self.previous = self._read()
+        collector.settle()  # the cache's objects live as long as the build
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
-        self._folders: set[str] = set()  # made in the staging folder already
+        self.links = BackgroundLinks()
+        self._previous_terms: dict | None = None
+        self.next_terms: dict | None = None  # None: the terms file stays as it is
+        self.terms_written: str | None = None  # written by a forked process, moved in on save
+        self.background: list = []  # background.Job work of this build
 
     def _read(self) -> BuildCache:
+        self._store: tuple[str, dict[str, dict]] | None = None  # (name, parts) as on disk
         try:
-            with open(self.folder / "cache.pickle", "rb") as file, _collector_paused():
-                cache = pickle.load(file)
+            with _collector_paused():
+                with open(self.folder / "cache.pickle", "rb") as file:
+                    saved = pickle.load(file)
+                if not isinstance(saved, SavedCache) or saved.salt != self.salt:
+                    return BuildCache()
+                with open(self.folder / saved.store, "rb") as file:
+                    stored = pickle.load(file)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 TypeError, ValueError):
             return BuildCache()
-        if not isinstance(cache, BuildCache) or cache.salt != self.salt:
-            return BuildCache()
+        cache = BuildCache(salt=saved.salt, pages=saved.pages, search=saved.search)
+        for part in STORED_PARTS:
+            entries = dict(stored.get(part, {}))
+            entries.update(saved.added.get(part, {}))
+            for key in saved.removed.get(part, ()):
+                del entries[key]
+            setattr(cache, part, entries)
+        self._store = (saved.store, stored)
         return cache
+
+    def previous_terms(self) -> dict:
+        """The previous build's analysis of each profile, read on first use."""
+        if self._previous_terms is None:
+            self._previous_terms = {}
+            if self.previous.salt:  # a cache of this salt was read
+                try:
+                    with open(self.folder / TERMS_FILE, "rb") as file, _collector_paused():
+                        salt, terms = pickle.load(file)
+                    if salt == self.salt:
+                        self._previous_terms = terms
+                except (OSError, EOFError, pickle.UnpicklingError, AttributeError,
+                        ImportError, TypeError, ValueError):
+                    pass
+        return self._previous_terms
+
+    def write_terms(self, name: str) -> None:
+        """Write next_terms into the cache folder's file ``name`` (a forked process's, moved
+        into place by save())."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with _collector_paused():
+            self._write(name, (self.salt, self.next_terms))
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -192,39 +275,31 @@ class IncrementalBuild:
         that cannot be fingerprinted."""
         if page.depends_on is None:
             return None
+        if page.inputs is not None:  # what the view model is made of (digests.py)
+            return digest_of(("inputs", page.save_as, page.template, page.relative_urls,
+                              page.inputs))
         try:
             return self.fingerprints.of((page.save_as, page.template, page.relative_urls,
                                          page.variables))
         except TypeError:
             return None
 
-    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path) -> bool:
+    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path,
+              later: bool = False) -> bool:
         """Link the previous build's file for this page into ``staging`` if it is still
-        exactly what this build would write; True if it was."""
+        exactly what this build would write; True if it was. ``later``: the link is made by
+        a second process (linking.py), at the latest before the output is published."""
         if fingerprint is None:
             return False
         self.next.pages[save_as] = (fingerprint, (0, 0, 0))  # stat taken once published
         if not self.reusable(save_as, fingerprint):
             return False
-        source = os.path.join(self.output, save_as)  # strings: pathlib costs more than a link
-        try:
-            target = os.path.join(staging, save_as)
-            folder = os.path.dirname(target)
-            if folder not in self._folders:
-                try:
-                    os.mkdir(folder)  # the common case: only the page's own folder is new
-                except FileNotFoundError:
-                    os.makedirs(folder, exist_ok=True)
-                except FileExistsError:
-                    pass
-                self._folders.add(folder)
-            try:
-                os.link(source, target)
-            except OSError:  # another file system, or no hard links: copy it
-                shutil.copy2(source, target)
-        except OSError:
-            return False
-        return True
+        # Strings: pathlib costs more than a link.
+        source, target = os.path.join(self.output, save_as), os.path.join(staging, save_as)
+        if later:
+            self.links.add(source, target)
+            return True
+        return not make_links([(source, target)])
 
     def reusable(self, save_as: str, fingerprint: bytes) -> bool:
         """Whether the previous output's file at ``save_as`` is the one the previous build
@@ -257,15 +332,48 @@ class IncrementalBuild:
             self.next.pages[save_as] = (fingerprint,
                                         (status.st_ino, status.st_size, status.st_mtime_ns))
         self.folder.mkdir(parents=True, exist_ok=True)
+        parts = {part: getattr(self.next, part) for part in STORED_PARTS}
+        added: dict[str, dict] = {part: {} for part in STORED_PARTS}
+        removed: dict[str, list] = {part: [] for part in STORED_PARTS}
+        store = None
+        if self._store is not None:
+            store, stored = self._store
+            for part, entries in parts.items():
+                old = stored.setdefault(part, {})
+                added[part] = {key: value for key, value in entries.items() if key not in old}
+                removed[part] = [key for key in old if key not in entries]
+            changed = sum(map(len, added.values())) + sum(map(len, removed.values()))
+            if changed > REWRITE_SHARE * sum(map(len, parts.values())):
+                store = None
+        with _collector_paused():
+            if store is None:  # a new store: everything in it, no changes beside it
+                store = f"store-{os.urandom(8).hex()}.pickle"
+                self._write(store, parts)
+                added = {part: {} for part in STORED_PARTS}
+                removed = {part: [] for part in STORED_PARTS}
+            self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
+                                                   self.next.search, store, added, removed))
+        if self.terms_written is not None:
+            os.replace(self.folder / self.terms_written, self.folder / TERMS_FILE)
+        elif self.next_terms is not None:
+            self.write_terms(TERMS_FILE)
+        for other in self.folder.glob("store-*.pickle"):
+            if other.name != store:
+                other.unlink(missing_ok=True)
+        for other in self.folder.glob(".terms-*.pickle"):  # of builds that failed
+            other.unlink(missing_ok=True)
+        self._prune()
+
+    def _write(self, name: str, value) -> None:
+        """Pickle ``value`` into the cache folder's file ``name``, atomically."""
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".cache-")
         try:
-            with os.fdopen(handle, "wb") as file, _collector_paused():
-                pickle.dump(self.next, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.folder / "cache.pickle")
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / name)
         except BaseException:
             os.unlink(temporary)
             raise
-        self._prune()
 
     def _prune(self) -> None:
         folders = [folder for folder in self.folder.parent.iterdir() if folder.is_dir()]
@@ -299,11 +407,14 @@ def cached_loader(build: IncrementalBuild):
     def load_many(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
         keys = []
         for path, kind in files:
+            name = str(path)  # os on strings: pathlib cost as much as the reading, 10,000 times
             try:
-                status = path.lstat()
-                regular = stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES
-                keys.append((str(path), kind, hashlib.sha1(path.read_bytes()).digest())
-                            if regular else None)
+                status = os.lstat(name)
+                if stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES:
+                    with open(name, "rb", buffering=0) as file:
+                        keys.append((name, kind, hashlib.sha1(file.read()).digest()))
+                else:
+                    keys.append(None)
             except OSError:
                 keys.append(None)  # load_file says what is wrong
         missing = [index for index, key in enumerate(keys)

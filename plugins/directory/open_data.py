@@ -17,7 +17,9 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import exports, feeds, seo
+from .background import Job
 from .pages import wait_for_pages
+from .parallel import worth_forking
 from .provenance import repository_url
 from .reporting import incremental_build
 from .social_image import social_card_png
@@ -63,6 +65,14 @@ class OpenDataGenerator(Generator):
         self.records = self.context["profile_records"]  # made by pages.DirectoryGenerator
         # Read by the theme: _meta.html on every page.
         self.context["page_meta"] = seo.SiteMeta(self.settings, self.directory)
+        # In a rebuild of a large site, directory.json and .csv are made by a forked process
+        # while the pages are rendered (background.py), as the search index is.
+        self._background: Job | None = None
+        build = incremental_build(self.settings)
+        if (build is not None and self.context.get("profile_digests") is not None
+                and build.previous.rows and worth_forking(len(self.directory.profiles))):
+            self._background = Job(self.exports_in_background, "directory.json and .csv")
+            build.background.append(self._background)
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
@@ -87,17 +97,42 @@ class OpenDataGenerator(Generator):
         return build.reuse(path, build.fingerprints.of_whole((path, inputs)),
                            Path(self.output_path))
 
+    def write_exports(self) -> None:
+        """directory.json and directory.csv."""
+        header = exports.document_header(self.directory, self.base,
+                                         self.settings.get("SITENAME", ""), self.license())
+        json_rows, csv_rows = self.profile_rows()
+        directory_json = exports.json_with_profiles(header, json_rows)
+        if not self.reused(exports.JSON_FILE, directory_json):
+            self.write(exports.JSON_FILE, directory_json)
+        directory_csv = exports.csv_header() + "".join(csv_rows)
+        if not self.reused(exports.CSV_FILE, directory_csv):
+            self.write(exports.CSV_FILE, directory_csv)
+
+    def exports_in_background(self):
+        """The forked process's work: the two files; what the build records of them (the
+        rows for the next build, those made anew, and the files' fingerprints) handed back."""
+        self.write_exports()
+        build = incremental_build(self.settings)
+        fresh = {key: row for key, row in build.next.rows.items()
+                 if key not in build.previous.rows}
+        placed = {path: build.next.pages[path][0] for path in (exports.JSON_FILE,
+                                                                exports.CSV_FILE)
+                  if path in build.next.pages}
+        return list(build.next.rows), fresh, placed
+
     def generate_output(self, writer) -> None:
-        document = exports.directory_document(self.directory, self.records, self.base,
-                                              self.settings.get("SITENAME", ""), self.license())
-        # directory.json and .csv are made from the document alone; at 10,000 profiles
-        # encoding them costs more than fingerprinting it.
-        if not self.reused(exports.JSON_FILE, document):
-            self.write(exports.JSON_FILE, exports.to_json(document))
+        if self._background is not None:
+            build = incremental_build(self.settings)
+            keys, fresh, placed = self._background.result()
+            build.next.rows = {key: fresh[key] if key in fresh else build.previous.rows[key]
+                               for key in keys}
+            for path, fingerprint in placed.items():
+                build.record(path, fingerprint)
+        else:
+            self.write_exports()
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),
                                                          indent=1))
-        if not self.reused(exports.CSV_FILE, document):
-            self.write(exports.CSV_FILE, exports.to_csv(document))
         card = (self.settings.get("SITENAME", ""), self.settings.get("SITE_DESCRIPTION", ""))
         if not self.reused(seo.SOCIAL_IMAGE, card):
             self.write(seo.SOCIAL_IMAGE, social_card_png(*card))
@@ -116,13 +151,46 @@ class OpenDataGenerator(Generator):
                           repo_url=repository_url(self.settings),
                           feed_published=bool(self.base))
         if self.base:
-            wait_for_pages(self.settings)  # the sitemap lists the written pages
+            wait_for_pages(self.settings)  # the sitemap lists every page: rendered ones
+            build = incremental_build(self.settings)
+            if build:
+                build.links.finish()  # and linked ones
             pages = sorted(seo.page_path(path.relative_to(self.output_path).as_posix())
                            for path in Path(self.output_path).rglob("*.html")
                            if path.name != seo.NOT_FOUND)
             lastmod = seo.lastmod_of_pages(self.directory, self.records, pages)
             self.write(seo.SITEMAP, seo.sitemap_xml(self.base, lastmod))
         self.write("robots.txt", seo.robots_txt(self.base))
+
+    def profile_rows(self) -> tuple[list[str], list[str]]:
+        """Each profile's entry of directory.json and row of directory.csv, encoded. In an
+        incremental build a profile's pair is the previous build's when what it is made of
+        is unchanged: the profile's digest (digests.py: its fields, record and facets) and
+        the slugs of its related profiles (the site's address is in the cache's salt)."""
+        build = incremental_build(self.settings)
+        digests = self.context.get("profile_digests")
+        previous = build.previous.rows if build and digests is not None else {}
+        rows = {}
+        names = {kind: exports.field_names(kind) for kind in KINDS}
+        json_rows, csv_rows = [], []
+        for profile in self.directory.profiles:
+            key = None
+            if digests is not None:
+                related = self.directory.related[profile.key]
+                key = (digests[profile.key],
+                       tuple(tuple(other.slug for other in related[kind]) for kind in KINDS))
+            pair = previous.get(key) if key is not None else None
+            if pair is None:
+                entry = exports.profile_entry(self.directory, profile,
+                                              self.records[profile.key], self.base, names)
+                pair = (exports.to_json(entry)[:-1], exports.csv_line(entry))  # no newline
+            if key is not None:
+                rows[key] = pair
+            json_rows.append(pair[0])
+            csv_rows.append(pair[1])
+        if build and digests is not None:
+            build.next.rows = rows
+        return json_rows, csv_rows
 
     def downloads(self) -> list[Download]:
         files = [

@@ -18,6 +18,8 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
+from .linking import make_folder
+
 
 class PageWriter:
     def __init__(self, writer, context: dict, relative_urls: bool):
@@ -39,7 +41,7 @@ class PageWriter:
         if path in self.writer._written_files:
             raise FileOverwriteFailedError(f'Failed to overwrite "{path}" as Pelican has '
                                            f'already written to it previously')
-        self.make_folder(os.path.dirname(path))
+        make_folder(os.path.dirname(path), self._folders)
         file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view = memoryview(data)
@@ -49,14 +51,3 @@ class PageWriter:
             os.close(file)
         self.writer._written_files.add(path)
         signals.content_written.send(path, context=local)
-
-    def make_folder(self, folder: str) -> None:
-        if folder in self._folders:
-            return
-        try:
-            os.mkdir(folder)  # the common case: only the page's own folder is new
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        except FileExistsError:
-            pass
-        self._folders.add(folder)

@@ -8,16 +8,19 @@ plain view models (all decisions made here) so that the templates only loop and 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from . import seo
+from . import collector, seo
 from .background import Job, Shares
 from .charts import home_charts, write_charts
+from .digests import everything, profile_digests
 from .incremental import cached_loader
 from .markup import remember, render_all, render_markdown
 from .page_writer import PageWriter
@@ -27,7 +30,7 @@ from .problems import BuildFailed
 from .provenance import ProfileRecord, profile_records
 from .relations import Directory, largest_facets
 from .reporting import build_report, incremental_build
-from .similar import similar_profiles
+from .similar import cached_similar, similar_profiles
 from .structured_data import structured_data
 from .validation import KINDS, Profile
 
@@ -96,13 +99,25 @@ class Browse:
 class Page:
     save_as: str
     template: str
-    variables: dict
+    # The template's variables, or a function that makes them: called once, and only when the
+    # page is rendered (an incremental build reuses most pages without a view model).
+    view: dict | Callable[[], dict]
     relative_urls: bool = True
     # For incremental builds (incremental.py): the profiles (keys) whose data the page shows,
     # or ALL_PROFILES. Declaring it also promises that the template reads nothing but
     # ``variables`` and the settings, so the page can be reused while its view model is
     # unchanged. None, the default, means unknown: the page is rendered on every build.
     depends_on: frozenset | str | None = None
+    # Plain values and profile digests (digests.py) that the view model is made of, all of
+    # them: equal inputs make equal variables, so the page's fingerprint is taken from these
+    # instead of from its variables. None: the fingerprint is taken from the variables.
+    inputs: tuple | None = None
+
+    @property
+    def variables(self) -> dict:
+        if callable(self.view):
+            self.view = self.view()
+        return self.view
 
 
 ALL_PROFILES = "all profiles"
@@ -159,19 +174,80 @@ def profile_page(directory: Directory, this: Card) -> ProfilePage:
     )
 
 
-def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord]) -> list[Page]:
-    """Every page of the directory, with its path under the output folder."""
+def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord],
+               digests: dict[tuple[str, str], bytes] | None = None,
+               similar: dict[tuple, list[Profile]] | None = None) -> list[Page]:
+    """Every page of the directory, with its path under the output folder. With ``digests``
+    (digests.profile_digests, in an incremental build) every page also gets its ``inputs``.
+    View models are made only when a page's variables are read. ``similar``: the similar
+    profiles of each profile (similar.py), when known already."""
+    made_cards: dict[tuple[str, str], Card] = {}
     facet_links: dict[str, Link] = {}
-    cards = {profile.key: card(directory, profile, facet_links) for profile in directory.profiles}
+
+    def card_of(profile: Profile) -> Card:
+        this = made_cards.get(profile.key)
+        if this is None:
+            this = made_cards[profile.key] = card(directory, profile, facet_links)
+        return this
+
+    def shown(profiles) -> tuple | None:
+        """The inputs that stand for a list of profiles: their digests, in order."""
+        return tuple([digests[p.key] for p in profiles]) if digests is not None else None
+
+    def inputs(*values) -> tuple | None:
+        return values if digests is not None else None
+
+    whole = everything(directory, digests) if digests is not None else None
+    pages = [Page("index.html", "index", partial(home_view, directory, records, card_of),
+                  depends_on=ALL_PROFILES, inputs=inputs("home", whole))]
+    for kind in KINDS:
+        of_kind = directory.of_kind(kind)
+        pages.append(Page(f"{kind}s/index.html", "listing", partial(listing_view, kind, of_kind, card_of),
+                          depends_on=frozenset(p.key for p in of_kind),
+                          inputs=inputs("listing", kind, shown(of_kind))))
+    if similar is None:
+        similar = similar_profiles(directory)
+    for profile in directory.profiles:
+        related = directory.related[profile.key]
+        pages.append(Page(f"{profile.url}index.html", "profile",
+                          partial(profile_view, directory, profile, similar[profile.key],
+                                  records[profile.key], card_of),
+                          depends_on=frozenset([profile.key]).union(
+                              p.key for kind in KINDS for p in related[kind]).union(
+                              other.key for other in similar[profile.key]),
+                          inputs=inputs("profile", shown([profile]),
+                                        tuple(shown(related[kind]) for kind in KINDS),
+                                        shown(similar[profile.key]))))
+    for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
+        singular, plural = FACET_TITLES[facet_kind]
+        pages.append(Page(f"{facet_kind}/index.html", "facets",
+                          {"title": plural, "facets": facets, "section": f"{facet_kind}/",
+                           "section_current": "page"}, depends_on=ALL_PROFILES,
+                          inputs=inputs("facets", facet_kind, whole)))
+        for facet in facets:
+            pages.append(Page(f"{facet.url}index.html", "facet",
+                              partial(facet_view, facet_kind, facet, card_of),
+                              depends_on=frozenset(p.key for p in facet.profiles),
+                              inputs=inputs("facet", facet_kind, facet.slug, facet.name,
+                                            shown(facet.profiles))))
+    # The 404 page is served for any missing path, at any depth: its links must be absolute.
+    pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset(),
+                      inputs=inputs("404")))
+    return pages
+
+
+# The view models of site_pages: each reads only what its page's inputs stand for.
+
+def home_view(directory: Directory, records: dict, card_of) -> dict:
     # Newest first by the day each profile was added (provenance.py: its `added:` field, else
     # git); a file not committed yet has no date and counts as the newest.
     newest = sorted(directory.profiles,
                     key=lambda p: (-(records[p.key].added.timestamp() if records[p.key].added
                                      else 2**62), str(p.source)))
-    pages = [Page("index.html", "index", {
+    return {
         "counts": [(KIND_LABELS[kind][1], f"{kind}s/", count)
                    for kind, count in directory.counts().items()],
-        "latest": [cards[p.key] for p in newest[:LATEST_COUNT]],
+        "latest": [card_of(p) for p in newest[:LATEST_COUNT]],
         "sector_count": len(directory.sectors), "city_count": len(directory.cities),
         "browse": [Browse(f"browse-{kind}", f"Browse by {FACET_TITLES[kind][0].lower()}",
                           largest_facets(facets, BROWSE_COUNT), f"{kind}/",
@@ -179,38 +255,27 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
                    for kind, facets in (("sectors", directory.sectors),
                                         ("cities", directory.cities)) if facets],
         "charts": home_charts(directory, FORMAT_LABELS),
-    }, depends_on=ALL_PROFILES)]
-    for kind in KINDS:
-        of_kind = directory.of_kind(kind)
-        pages.append(Page(f"{kind}s/index.html", "listing", {
-            "title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
-            "cards": [cards[p.key] for p in of_kind],
-        }, depends_on=frozenset(p.key for p in of_kind)))
-    similar = similar_profiles(directory)
-    for profile in directory.profiles:
-        related = directory.related[profile.key]
-        view = profile_page(directory, cards[profile.key])
-        view.similar = [cards[other.key] for other in similar[profile.key]]
-        view.provenance = records[profile.key]
-        pages.append(Page(f"{profile.url}index.html", "profile",
-                          {"page": view, "section": f"{profile.kind}s/"},
-                          depends_on=frozenset([profile.key]).union(
-                              p.key for kind in KINDS for p in related[kind]).union(
-                              other.key for other in similar[profile.key])))
-    for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
-        singular, plural = FACET_TITLES[facet_kind]
-        pages.append(Page(f"{facet_kind}/index.html", "facets",
-                          {"title": plural, "facets": facets, "section": f"{facet_kind}/",
-                           "section_current": "page"}, depends_on=ALL_PROFILES))
-        for facet in facets:
-            pages.append(Page(f"{facet.url}index.html", "facet", {
-                "title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
-                "index_title": plural, "cards": [cards[p.key] for p in facet.profiles],
-                "section": f"{facet_kind}/",
-            }, depends_on=frozenset(p.key for p in facet.profiles)))
-    # The 404 page is served for any missing path, at any depth: its links must be absolute.
-    pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset()))
-    return pages
+    }
+
+
+def listing_view(kind: str, of_kind: list[Profile], card_of) -> dict:
+    return {"title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
+            "cards": [card_of(p) for p in of_kind]}
+
+
+def profile_view(directory: Directory, profile: Profile, similar: list[Profile],
+                 record: ProfileRecord, card_of) -> dict:
+    view = profile_page(directory, card_of(profile))
+    view.similar = [card_of(other) for other in similar]
+    view.provenance = record
+    return {"page": view, "section": f"{profile.kind}s/"}
+
+
+def facet_view(facet_kind: str, facet, card_of) -> dict:
+    singular, plural = FACET_TITLES[facet_kind]
+    return {"title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
+            "index_title": plural, "cards": [card_of(p) for p in facet.profiles],
+            "section": f"{facet_kind}/"}
 
 
 PAGES_JOB = "DIRECTORY_PAGES_JOB"  # in the settings while pages render in the background
@@ -274,12 +339,16 @@ class DirectoryGenerator(Generator):
             raise BuildFailed(problems)
         self.directory = directory
         self.context["directory"] = directory
+        collector.settle()  # the documents and the directory live as long as the build
         # When each profile was added and changed, and where to edit it: the pages and the
         # open-data files (open_data.py) read the same records, from one pair of git calls.
         base = seo.site_base(self.settings)
-        self.context["profile_records"] = profile_records(
+        records = self.context["profile_records"] = profile_records(
             directory, Path(self.path), self.settings,
             lambda profile: f"{base}/{profile.url}" if base else None)
+        # Per-profile digests (incremental builds): the pages' fingerprints, the open data's
+        # rows and the search index's reuse are made from them.
+        self.context["profile_digests"] = profile_digests(directory, records) if build else None
 
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
@@ -289,7 +358,9 @@ class DirectoryGenerator(Generator):
             remember(build.previous.markdown)
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all(profile.description for profile in self.directory.profiles)
-        pages = site_pages(self.directory, self.context["profile_records"])
+        pages = site_pages(self.directory, self.context["profile_records"],
+                           self.context["profile_digests"],
+                           cached_similar(build, self.directory) if build else None)
         report = build_report(self.settings)
 
         page_writer = PageWriter(writer, self.context, relative)
@@ -303,13 +374,16 @@ class DirectoryGenerator(Generator):
         todo = []
         for page in pages:
             if (unique and build
-                    and build.reuse(page.save_as, build.page_fingerprint(page), staging)):
+                    and build.reuse(page.save_as, build.page_fingerprint(page), staging,
+                                    later=True)):
                 # Known to Pelican's writer as written, so that a second write to this
                 # path fails instead of writing through the link into the old output.
                 writer._written_files.add(sanitised_join(str(staging), page.save_as))
                 stage.advance()
             else:
                 todo.append(page)
+        if build:
+            build.links.start()  # on the other core, while this one renders the rest
         written, unchanged = len(todo), len(pages) - len(todo)
         stage.notes.update(written=written, unchanged=unchanged)
         report.counts.update(profiles=len(self.directory.profiles), written=written,

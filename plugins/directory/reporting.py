@@ -29,6 +29,23 @@ def start(pelican) -> None:
                        if settings.get(INCREMENTAL, True) else None)
 
 
+def settle(pelican) -> None:
+    """`finalized`, before staging publishes the output: the pages linked in the background
+    (linking.py) are all in the staging folder."""
+    build = incremental_build(pelican.settings)
+    if build is not None:
+        build.links.finish()
+
+
+def abandon(pelican) -> None:
+    """A failed build: its background linking stopped before the staging folder goes."""
+    build = incremental_build(pelican.settings)
+    if build is not None:
+        build.links.abandon()
+        for work in build.background:
+            work.cancel()
+
+
 def finish(pelican) -> None:
     build = incremental_build(pelican.settings)
     if build is not None:

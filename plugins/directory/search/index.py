@@ -29,6 +29,7 @@ import heapq
 import html
 import json
 import math
+import os
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,14 +46,17 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from ..markup import render_markdown
-from ..parallel import split
+from ..digests import everything
+from ..background import Job
+from ..markup import remember, render_all, render_markdown
+from ..parallel import split, worth_forking
 from ..relations import Directory
 from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer, analyze
-from .near import near_lists, surface_words
+from .near import near_lists, surface_words, words_of
+from .reuse import NO_MARGIN, IndexState, Unchanged, unchanged_since
 
 STATIC = Path(__file__).parent / "static"
 # Field boosts: a match in the name outweighs sectors and place, which outweigh the summary,
@@ -154,11 +158,21 @@ def build_whoosh_index(directory: Directory):
     return index
 
 
-def shard_prefixes(postings: dict[str, list]) -> dict[str, list[str]]:
+def posting_sizes(postings: dict[str, list], known: dict[str, int] | None = None) -> dict[str, int]:
+    """Each term's size as shard_prefixes weighs it; ``known``: sizes of terms whose
+    postings are known unchanged (reuse.py), not encoded again."""
+    known = known or {}
+    return {term: known[term] if term in known else len(term) + len(dumps(value))
+            for term, value in postings.items()}
+
+
+def shard_prefixes(postings: dict[str, list],
+                   sizes: dict[str, int] | None = None) -> dict[str, list[str]]:
     """Terms grouped by a prefix of two letters, lengthened one letter at a time where a group
     would exceed SHARD_BYTES: a query fetches only the few kilobytes its word needs."""
     shards: dict[str, list[str]] = {}
-    sizes = {term: len(term) + len(dumps(value)) for term, value in postings.items()}
+    if sizes is None:
+        sizes = posting_sizes(postings)
 
     def place(key: str, terms: list[str]) -> None:
         size = sum(sizes[term] for term in terms)
@@ -189,6 +203,13 @@ class ClientIndex:
     files: dict[str, object]
     # The JSON of each file as written, where export has made it already (it hashes them).
     encoded: dict[str, bytes] = field(default_factory=dict)
+    # name -> (SHA-256 of its bytes, its size), of every file
+    digests: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+    # Files whose bytes are known to be the previous build's (reuse.py): not encoded.
+    known: set[str] = field(default_factory=set)
+    shards: dict[str, bytes] = field(default_factory=dict)  # for the next build: reuse.IndexState
+    previews: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)  # posting_sizes, for the next build
 
 
 @dataclass
@@ -269,26 +290,58 @@ def statistics(directory: Directory, analysed=field_terms) -> Statistics:
     return Statistics(postings, doc_count, average_lengths)
 
 
-def export(directory: Directory, index=None, stats: Statistics | None = None) -> ClientIndex:
+def export(directory: Directory, index=None, stats: Statistics | None = None,
+           surface: set[str] | None = None, unchanged: Unchanged | None = None) -> ClientIndex:
     """The client index of ``directory``: from its statistics (computed directly unless given),
-    or, when a Whoosh ``index`` is given, from what that index stores."""
+    or, when a Whoosh ``index`` is given, from what that index stores. ``surface``: the
+    profiles' words (near.surface_words), when known already. ``unchanged``: what is known to
+    be as the previous build made it (reuse.py); those files are not encoded again."""
     if stats is None:
         stats = whoosh_statistics(index) if index is not None else statistics(directory)
     postings, doc_count, average_lengths = stats.postings, stats.doc_count, stats.average_lengths
+    if unchanged is not None and unchanged.state.manifest["docCount"] != doc_count:
+        unchanged = None
+    previous = unchanged.state if unchanged is not None else None
+    known: set[str] = set()
 
-    shards = shard_prefixes(postings)
-    near = near_lists(surface_words(directory, searchable_fields))  # typo candidates
+    sizes = posting_sizes(postings, None if previous is None else
+                          {term: size for term, size in previous.sizes.items()
+                           if term not in unchanged.terms})
+    shards = shard_prefixes(postings, sizes)
+    shard_ids = {key: hashlib.sha256("\0".join(terms).encode()).digest()
+                 for key, terms in shards.items()}
+    same_shards = {key for key in shards if previous is not None
+                   and previous.shards.get(key) == shard_ids[key]
+                   and unchanged.terms.isdisjoint(shards[key])}
+    if surface is None:
+        surface = surface_words(directory, searchable_fields)
+    near = near_lists(surface)  # typo candidates
     files: dict[str, object] = {f"terms/{key}.json": {term: postings[term] for term in terms}
                                 for key, terms in sorted(shards.items())}
+    known.update(f"terms/{key}.json" for key in same_shards)
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
     files["facets.json"] = facets(directory)
     records = [result_record(profile) for profile in directory.profiles]
     for start in range(0, len(records), DOC_CHUNK):
-        files[f"docs/{start // DOC_CHUNK}.json"] = records[start:start + DOC_CHUNK]
+        name = f"docs/{start // DOC_CHUNK}.json"
+        files[name] = records[start:start + DOC_CHUNK]
+        if previous is not None and unchanged.docs.isdisjoint(range(start, start + DOC_CHUNK)):
+            known.add(name)
     scorer = TermScorer(doc_count, average_lengths)
+    spread = unchanged.spread(average_lengths) if unchanged is not None else None
+    previews = {}
     for key, terms in sorted(shards.items()):
-        docs = preview_docs({term: postings[term] for term in terms}, scorer)
-        files[f"previews/{key}.json"] = [[doc, *records[doc]] for doc in docs]
+        name = f"previews/{key}.json"
+        prior = previous.previews.get(key) if key in same_shards else None
+        if (prior is not None and unchanged.docs.isdisjoint(prior[0])
+                and unchanged.previews_hold(prior[1], spread)):
+            docs, margin = prior
+            known.add(name)
+        else:
+            docs, margin = preview_choice({term: postings[term] for term in terms}, scorer)
+        previews[key] = (tuple(docs), margin)
+        files[name] = [[doc, *records[doc]] for doc in docs]
+    known = {name for name in known if name in (previous.files if previous else ())}
     counts = directory.counts()
     manifest = {
         "version": 1,
@@ -308,14 +361,22 @@ def export(directory: Directory, index=None, stats: Statistics | None = None) ->
         "docChunk": DOC_CHUNK,
     }
     # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
-    # a cached old one.
+    # a cached old one. The hash is of every file's name and digest, so that the files known
+    # unchanged need not be encoded to make it.
+    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()
+               if name not in known}
+    digests = {name: previous.files[name] if name in known
+               else (hashlib.sha256(encoded[name]).digest(), len(encoded[name]))
+               for name in files}
     digest = hashlib.sha256()
-    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()}
     for name in sorted(files):
-        digest.update(name.encode() + encoded[name])
+        digest.update(name.encode() + digests[name][0])
     manifest["hash"] = digest.hexdigest()[:16]
     files["manifest.json"] = manifest
-    return ClientIndex(files, encoded)
+    encoded["manifest.json"] = dumps(manifest).encode("utf-8")
+    digests["manifest.json"] = (hashlib.sha256(encoded["manifest.json"]).digest(),
+                                len(encoded["manifest.json"]))
+    return ClientIndex(files, encoded, digests, known, shard_ids, previews, sizes)
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -347,14 +408,25 @@ class TermScorer:
 def preview_docs(terms: dict[str, list], scorer: TermScorer) -> list[int]:
     """The documents on the first page of results of each term alone (best score first, then
     document order, as the browser ranks), commonest terms first, up to PREVIEW_RECORDS."""
+    return preview_choice(terms, scorer)[0]
+
+
+def preview_choice(terms: dict[str, list], scorer: TermScorer) -> tuple[list[int], float]:
+    """preview_docs, and its margin: the smallest ratio, over the terms, of a term's tenth best
+    score to its eleventh (infinite when no term has more than ten documents). reuse.py
+    keeps the documents while the average lengths move by less than the margin allows."""
     chosen: set[int] = set()
+    margin = NO_MARGIN
     by_frequency = sorted(terms, key=lambda term: (-sum(len(flat) for _, flat in terms[term]), term))
     for term in by_frequency:
         scores = scorer.scores(terms[term])
-        top = heapq.nsmallest(PREVIEW_DEPTH, scores, key=lambda doc: (-scores[doc], doc))
+        ranked = heapq.nsmallest(PREVIEW_DEPTH + 1, scores, key=lambda doc: (-scores[doc], doc))
+        if len(ranked) > PREVIEW_DEPTH:
+            margin = min(margin, scores[ranked[-2]] / scores[ranked[-1]])
+        top = ranked[:PREVIEW_DEPTH]
         if len(chosen | set(top)) <= PREVIEW_RECORDS:
             chosen.update(top)
-    return sorted(chosen)
+    return sorted(chosen), margin
 
 
 def facets(directory: Directory) -> dict:
@@ -376,7 +448,7 @@ def dumps(value) -> str:
 
 def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=None) -> int:
     """Write every file of the client index; returns their size in bytes. ``reuse(name,
-    data)`` may place a file itself (an incremental build links the previous one)."""
+    digest)`` may place a file itself (an incremental build links the previous one)."""
     made: set[Path] = set()
     size = 0
     for name, value in client.files.items():
@@ -384,10 +456,13 @@ def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=N
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        data = client.encoded.get(name) or dumps(value).encode("utf-8")
-        if reuse is None or not reuse(name, data):
+        digest = client.digests.get(name)
+        if reuse is not None and digest is not None and reuse(name, digest[0]):
+            size += digest[1]
+        else:
+            data = client.encoded.get(name) or dumps(value).encode("utf-8")
             path.write_bytes(data)
-        size += len(data)
+            size += len(data)
         if progress is not None:
             progress.advance()
     return size
@@ -399,49 +474,94 @@ RUNTIME = ("analyzer.js", "stemmer.js", "engine.js", "search-page.js")
 class SearchIndexGenerator(Generator):
     """Writes output/search/: the search page, the browser runtime and the client index."""
 
+    def generate_context(self) -> None:
+        """In a rebuild, the index is made beside the pages (background.py): the previous
+        build's index is there to start from, most pages are linked rather than rendered,
+        and the second core would be idle. A first build makes it after the pages, as
+        their rendering takes both cores; a small site makes it in this process too (a fork
+        costs more than it saves there)."""
+        self._background: Job | None = None
+        build = incremental_build(self.settings)
+        directory: Directory = self.context["directory"]
+        digests = self.context.get("profile_digests")
+        if (build is None or digests is None or not worth_forking(len(directory.profiles))
+                or not isinstance(build.previous.search, IndexState)
+                or self.whole_index_reusable(build, everything(directory, digests))):
+            return
+        # The forked process renders no Markdown of its own: the descriptions it analyses
+        # are rendered here first (the page generator finds them rendered).
+        remember(build.previous.markdown)
+        render_all(profile.description for profile in directory.profiles)
+        staging = Path(self.output_path)
+        self._background = Job(lambda: self.index_in_background(directory, build, digests,
+                                                                staging), "the search index")
+        build.background.append(self._background)
+
+    def whole_index_reusable(self, build, key: bytes) -> bool:
+        previous = build.previous.search
+        return (isinstance(previous, IndexState) and previous.key == key and all(
+            build.reusable(f"search/index/{name}", digest)
+            for name, (digest, _) in previous.files.items()))
+
     def generate_output(self, writer) -> None:
         directory: Directory = self.context["directory"]
         folder = Path(self.output_path) / "search"
         report = build_report(self.settings)
         build = incremental_build(self.settings)
-        key = search_inputs(build, directory) if build else None
-        previous = build.previous.search if build else None
+        digests = self.context.get("profile_digests")  # digests.py, in an incremental build
+        # Everything export() reads is in the profiles' digests, in order (the facets too:
+        # they are made of the profiles' fields).
+        key = everything(directory, digests) if build and digests is not None else None
+        previous: IndexState | None = build.previous.search if build else None
+        if not isinstance(previous, IndexState):
+            previous = None
         staging = Path(self.output_path)
-        if previous and previous[0] == key and all(
-                build.reusable(f"search/index/{name}", digest)
-                for name, digest in previous[4].items()):
+        if self._background is not None:
+            state, terms_written, placed = self._background.result()
+            for save_as, fingerprint in placed.items():
+                build.record(save_as, fingerprint)
+            build.terms_written = terms_written
+            with report.stage("index", len(directory.profiles), "profiles") as stage:
+                stage.advance(len(directory.profiles))
+            with report.stage("write", len(state.files) + len(RUNTIME) + 1, "files") as stage:
+                stage.advance(len(state.files))
+                self.write_runtime(writer, folder, state.manifest, stage)
+        elif key is not None and self.whole_index_reusable(build, key):
             # Nothing the index is made of has changed: the previous index, linked.
-            _, names, manifest, size, digests = previous
-            build.next.terms = build.previous.terms  # the same profiles
+            # The same profiles: the terms file stays as it is.
             with report.stage("index", len(directory.profiles), "profiles"):
                 pass
-            with report.stage("write", len(names) + len(RUNTIME) + 1, "files") as stage:
-                for name in names:
-                    if not build.reuse(f"search/index/{name}", digests[name], staging):
+            with report.stage("write", len(previous.files) + len(RUNTIME) + 1, "files") as stage:
+                for name, (digest, _) in previous.files.items():
+                    if not build.reuse(f"search/index/{name}", digest, staging):
                         raise RuntimeError(f"could not link search/index/{name} from the "
                                            f"previous output; build again with --full")
                     stage.advance()
-                self.write_runtime(writer, folder, manifest, stage)
+                self.write_runtime(writer, folder, previous.manifest, stage)
+            state = previous
         else:
             with report.stage("index", len(directory.profiles), "profiles") as stage:
-                client = export(directory, stats=statistics(
-                    directory, analysed=counted(cached_terms(self.settings, directory.profiles), stage)))
-            digests: dict[str, bytes] = {}
-
-            def reuse(name: str, data: bytes) -> bool:
-                # A file whose bytes are those of the previous build's (most shards, after
-                # one profile changed) is linked, not written again.
-                digest = digests[name] = hashlib.sha256(data).digest()
-                return build.reuse(f"search/index/{name}", digest, staging)
-
+                client = make_index(directory, build, digests, stage)
             with report.stage("write", len(client.files) + len(RUNTIME) + 1, "files") as stage:
-                size = write_client_index(client, folder / "index", stage,
-                                          reuse if build else None)
+                state = place_index(client, build, key, digests, directory, staging, stage)
                 self.write_runtime(writer, folder, client.files["manifest.json"], stage)
-            names, manifest = list(client.files), client.files["manifest.json"]
-        report.counts["index_bytes"] = size
+        report.counts["index_bytes"] = state.size
         if build:
-            build.next.search = (key, names, manifest, size, digests)
+            build.next.search = state
+
+    @staticmethod
+    def index_in_background(directory: Directory, build, digests: dict, staging: Path):
+        """The forked process's work: the index made and placed, the profiles' analysis
+        written for the next build; what the build records of it (the index's state, the
+        analysis file's name, the files placed) handed back."""
+        client = make_index(directory, build, digests)
+        state = place_index(client, build, everything(directory, digests), digests,
+                            directory, staging)
+        terms_written = f".terms-{os.getpid()}.pickle"
+        build.write_terms(terms_written)
+        placed = {save_as: fingerprint for save_as, (fingerprint, _) in build.next.pages.items()
+                  if save_as.startswith("search/index/")}
+        return state, terms_written, placed
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
@@ -454,32 +574,58 @@ class SearchIndexGenerator(Generator):
                           search_manifest=htmlsafe_json_dumps(manifest, dumps=dumps))
 
 
-def search_inputs(build, directory: Directory) -> bytes:
-    """A fingerprint of everything export() reads: the profiles in order, the facets."""
-    return build.fingerprints.of_whole((directory.profiles, [
-        [(facet.slug, facet.name, [profile.key for profile in facet.profiles])
-         for facet in facets] for facets in (directory.sectors, directory.cities)]))
+def make_index(directory: Directory, build, digests: dict | None, stage=None) -> ClientIndex:
+    """The client index, from the profiles' analysis (cached in an incremental build) and
+    what is known unchanged since the previous build's (reuse.py)."""
+    analysis = cached_analysis(build, directory.profiles, digests, stage)
+    previous = build.previous.search if build else None
+    unchanged = None
+    if build and digests is not None and isinstance(previous, IndexState):
+        unchanged = unchanged_since(previous, [digests[p.key] for p in directory.profiles],
+                                    [analysis[p.key][0] for p in directory.profiles],
+                                    build.previous_terms())
+    return export(directory, stats=statistics(
+        directory, analysed=lambda profile: analysis[profile.key][0]),
+        surface={word for _, words in analysis.values() for word in words},
+        unchanged=unchanged)
 
 
-def cached_terms(settings: dict, profiles: list[Profile]):
-    """field_terms of every profile, on two cores for many, reusing the previous build's terms
-    of each unchanged profile."""
-    build = incremental_build(settings)
-    previous = build.previous.terms if build else {}
-    # Keyed by the profile itself: a frozen dataclass, equal only when every field is.
-    missing = [profile for profile in profiles if profile not in previous]
-    analysed = dict(zip(missing, split(missing, field_terms, results=True)))
-    for profile in profiles:
-        if profile not in analysed:
-            analysed[profile] = previous[profile]
-    if build:
-        build.next.terms = analysed
-    return analysed.__getitem__
+def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | None,
+                directory: Directory, staging: Path, stage=None) -> IndexState:
+    """Write (or, in an incremental build, link) the index's files into the staging folder;
+    what the next build can take from them."""
+
+    def reuse(name: str, digest: bytes) -> bool:
+        # A file whose bytes are those of the previous build's (most shards, after one
+        # profile changed) is linked, not written again.
+        return build.reuse(f"search/index/{name}", digest, staging)
+
+    size = write_client_index(client, staging / "search" / "index", stage,
+                              reuse if build else None)
+    doc_digests = ([digests[profile.key] for profile in directory.profiles]
+                   if digests is not None else [])
+    return IndexState(key, doc_digests, client.files["manifest.json"], size, client.digests,
+                      client.shards, client.previews, client.sizes)
 
 
-def counted(analysed, stage):
-    def counting(profile: Profile):
-        stage.advance()
-        return analysed(profile)
+def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[str, ...]]:
+    """A profile's field_terms, and its words as the near/ lists take them (near.py)."""
+    return field_terms(profile), tuple(sorted(words_of(searchable_fields(profile).values())))
 
-    return counting
+
+def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=None) -> dict:
+    """Profile key -> analyse(profile), on two cores for many; in an incremental build the
+    previous build's analysis of each profile whose digest is unchanged (digests.py: its
+    fields decide its search text) is reused."""
+    previous = build.previous_terms() if build and digests is not None else {}
+    missing = [profile for profile in profiles
+               if digests is None or digests[profile.key] not in previous]
+    fresh = dict(zip((profile.key for profile in missing),
+                     split(missing, analyse, results=True)))
+    analysis = {profile.key: fresh[profile.key] if profile.key in fresh
+                else previous[digests[profile.key]] for profile in profiles}
+    if build and digests is not None:
+        build.next_terms = {digests[key]: value for key, value in analysis.items()}
+    if stage is not None:
+        stage.advance(len(profiles))
+    return analysis

@@ -40,8 +40,16 @@ def surface_words(directory: Directory, fields) -> set[str]:
     stemming. ``fields(profile)`` gives a profile's search fields (index.searchable_fields)."""
     found: set[str] = set()
     for profile in directory.profiles:
-        for text in fields(profile).values():
-            found.update(words(text))
+        found.update(words_of(fields(profile).values()))
+    return found
+
+
+def words_of(texts) -> set[str]:
+    """The words of some texts as the analyzer keeps them before stemming (one profile's, to
+    be kept in an incremental build's cache)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(words(text))
     return {word for word in found if keep(word)}
 
 
