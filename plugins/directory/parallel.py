@@ -14,7 +14,7 @@ import os
 
 from .background import Job
 
-PARALLEL_MIN = 3000  # items; the sample site and the tests' sites stay in one process
+PARALLEL_MIN = 1000  # items; below, a fork costs about what it saves (the sample site: one process)
 
 
 def workers() -> int:
