@@ -5,8 +5,9 @@ one core. A forked process starts with everything built so far (the directory, v
 compiled templates) without pickling any of it; it sends back only its return value, pickled,
 through a pipe. A first build renders its pages that way while this process makes the
 search index and the open data (pages.BackgroundPages); a rebuild, which renders few pages,
-makes its search index and its open data that way instead (search/index.py, open_data.py). It never touches the parent's progress bars (their lock may be held by
-rich's refresh thread at the moment of the fork) and prints only its own traceback.
+makes its search index and its open data that way instead (search/index.py, open_data.py).
+A forked process never touches the parent's progress bars (their lock may be held by rich's
+refresh thread at the moment of the fork) and prints only its own traceback.
 
 A job that is still running when the build fails, or when the interpreter exits, is killed
 and reaped: it must not go on writing into a staging folder that is being removed.
