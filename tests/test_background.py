@@ -37,3 +37,42 @@ def test_a_failed_build_cancels_every_job_still_running():
     for job in jobs:
         with pytest.raises(BackgroundFailed, match="cancelled"):
             job.result()
+
+
+def test_a_forked_process_dies_with_the_process_that_forked_it(tmp_path):
+    """A build killed outright must not leave its helper writing into the staging folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    marker = tmp_path / "child.pid"
+    script = (
+        "import sys, time, os; sys.path.insert(0, sys.argv[1])\n"
+        "from directory.background import Job\n"
+        "def work():\n"
+        "    open(sys.argv[2], 'w').write(str(os.getpid())); time.sleep(60)\n"
+        "Job(work, 'sleeping'); time.sleep(60)\n")
+    from conftest import ROOT
+
+    process = subprocess.Popen([sys.executable, "-c", script, str(ROOT / "plugins"), str(marker)])
+    deadline = time.monotonic() + 30
+    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child = int(marker.read_text())
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        # Reaped by init once dead; until then it may linger as a zombie for a moment.
+        with open(f"/proc/{child}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the forked process outlived the process that forked it")

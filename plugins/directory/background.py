@@ -26,6 +26,8 @@ import struct
 import sys
 import traceback
 
+from .linking import die_with_parent
+
 _running: set[Job] = set()
 
 
@@ -45,8 +47,10 @@ class Job:
         # collection there would write to every one of them and so copy the pages it shares
         # with this process (Python's gc.freeze documentation recommends this before fork).
         gc.freeze()
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:  # the forked process: the work, its result to the pipe, then out
+            die_with_parent(parent)
             os.close(read)
             status = 0
             try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,7 +47,8 @@ class BackgroundLinks:
             file.write("".join(f"{source}\0{target}\0" for source, target in links))
         self._links = links
         # -I -S: no site packages, no user paths: the worker starts in a few milliseconds.
-        self._process = subprocess.Popen([sys.executable, "-I", "-S", str(WORKER), self._list],
+        self._process = subprocess.Popen([sys.executable, "-I", "-S", str(WORKER), self._list,
+                                          str(os.getpid())],
                                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
 
     def finish(self) -> None:
@@ -115,8 +117,27 @@ def _copy_failed(links: list[tuple[str, str]], failed: list[int]) -> None:
                                f"build again with --full") from error
 
 
-def _work(list_file: str) -> None:
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` dies (a build killed outright must not
+    leave a helper writing into its staging folder after the next build has removed it),
+    and leave at once if it is gone already. Elsewhere, nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _work(list_file: str, parent: int) -> None:
     """The worker: links every pair of the list, prints the positions it could not link."""
+    die_with_parent(parent)
     with open(list_file, encoding="utf-8", newline="") as file:
         fields = file.read().split("\0")[:-1]
     failed = make_links(list(zip(fields[0::2], fields[1::2])))
@@ -124,4 +145,4 @@ def _work(list_file: str) -> None:
 
 
 if __name__ == "__main__":
-    _work(sys.argv[1])
+    _work(sys.argv[1], int(sys.argv[2]))
