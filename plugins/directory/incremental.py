@@ -91,6 +91,11 @@ def salt(settings: dict) -> str:
     return digest.hexdigest()
 
 
+def cache_folder(cache_path: Path, output: Path) -> Path:
+    """Where the cache of builds into ``output`` (absolute) lives under CACHE_PATH."""
+    return cache_path / CACHE_FOLDER / hashlib.sha256(str(output).encode()).hexdigest()[:16]
+
+
 class Fingerprints:
     """Stable digests of view models (strings, numbers, lists, dicts, dataclasses of them):
     SHA-256 of pickles, which run in C. The pickler's reducer_override, which C calls only for
@@ -210,8 +215,7 @@ class IncrementalBuild:
 
     def __init__(self, settings: dict, output: Path):
         self.output = Path(output)
-        self.folder = (Path(settings["CACHE_PATH"]) / CACHE_FOLDER
-                       / hashlib.sha256(str(self.output).encode()).hexdigest()[:16])
+        self.folder = cache_folder(Path(settings["CACHE_PATH"]), self.output)
         self.salt = salt(settings)
         self.previous = self._read()
         collector.settle()  # the cache's objects live as long as the build

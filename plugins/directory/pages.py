@@ -202,7 +202,8 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
                   depends_on=ALL_PROFILES, inputs=inputs("home", whole))]
     for kind in KINDS:
         of_kind = directory.of_kind(kind)
-        pages.append(Page(f"{kind}s/index.html", "listing", partial(listing_view, kind, of_kind, card_of),
+        pages.append(Page(f"{kind}s/index.html", "listing",
+                          partial(listing_view, kind, of_kind, card_of),
                           depends_on=frozenset(p.key for p in of_kind),
                           inputs=inputs("listing", kind, shown(of_kind))))
     if similar is None:

@@ -150,6 +150,15 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return sum(path.stat().st_size for path in files), len(files)
 
 
+def forget_cache(output: Path) -> None:
+    """No incremental cache for ``output`` (`invoke build` keeps one per output folder, under
+    cache/): a full build run is a first build, even when an earlier `invoke bench` built the
+    same profiles into the same folder."""
+    from ..incremental import cache_folder
+
+    shutil.rmtree(cache_folder(ROOT / "cache", Path(output).resolve()), ignore_errors=True)
+
+
 def our_build(content: Path, output: Path) -> Measured:
     """`invoke build` in a process of its own, as a maintainer runs it."""
     return run_measured([sys.executable, "-m", "invoke", "build", "--content", str(content),
@@ -239,6 +248,7 @@ def measure_builds(label, content: Path, work: Path, runs: int, progress,
         # Alternated, so that a change in the machine's load affects both alike. A fresh
         # output folder each time: nothing is reused from an earlier build.
         progress.stage(f"[{label}] our full build, run {run} of {runs}")
+        forget_cache(work / f"ours-{run}")
         figures.ours.append(our_build(content, work / f"ours-{run}"))
         progress.stage(f"[{label}] stock Pelican, run {run} of {runs}")
         figures.pelican.append(stock_pelican(work / "articles", work / f"pelican-{run}", settings))
@@ -263,6 +273,7 @@ def measure_incremental(label, content: Path, work: Path, figures: BuildFigures,
     edited = work / "content"
     shutil.copytree(content, edited)
     progress.stage(f"[{label}] incremental: first build")
+    forget_cache(work / "incremental")
     our_build(edited, work / "incremental")
     edit_one_summary(edited)
     progress.stage(f"[{label}] incremental: after editing one summary")

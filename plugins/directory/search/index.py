@@ -31,6 +31,7 @@ import json
 import math
 import os
 import shutil
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -609,8 +610,11 @@ def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | N
 
 
 def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[str, ...]]:
-    """A profile's field_terms, and its words as the near/ lists take them (near.py)."""
-    return field_terms(profile), tuple(sorted(words_of(searchable_fields(profile).values())))
+    """A profile's field_terms, and its words as the near/ lists take them (near.py). The
+    words are interned: 10,000 profiles hold some 700,000 of them, but only a few ten
+    thousand distinct ones, and the cache (which pickles a shared string once) keeps them so."""
+    words = sorted(words_of(searchable_fields(profile).values()))
+    return field_terms(profile), tuple(map(sys.intern, words))
 
 
 def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=None) -> dict:
