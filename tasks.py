@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Exit, Task, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -46,6 +46,20 @@ def build(c, content="content", output="output", settings="pelicanconf.py", full
         raise Exit(f"build stopped: {failure}; {output}/ is unchanged", code=1)
     print(f"Site built in {output}/. Browse it with: .venv/bin/invoke serve "
           f"(http://127.0.0.1:8000/)")
+    exit_without_teardown()
+
+
+def exit_without_teardown() -> None:
+    """End the process now, when this task is the only one on the command line: a large build
+    leaves millions of objects, and the interpreter freeing them one by one took half a second
+    at 10,000 profiles (the system frees the memory at once). Nothing is left to do: the output
+    is published, the cache saved, every file closed. With other tasks after it (`invoke
+    build serve`), the process goes on."""
+    if any(word in TASK_NAMES - {"build"} for word in sys.argv[1:]):
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @task(help={"output": "folder to serve (default: output)", "port": "port (default: 8000)"})
@@ -263,3 +277,8 @@ def bench(c, sizes="1000,10000", runs=3, search_runs=5, content=None, workdir="b
                      search_runs=int(search_runs), workdir=ROOT / workdir,
                      content=Path(content).resolve() if content else None, search=search,
                      incremental=incremental))
+
+
+# Every task's name as typed on the command line (exit_without_teardown looks for them).
+TASK_NAMES = {name.replace("_", "-") for name, value in list(globals().items())
+              if isinstance(value, Task)}

@@ -76,6 +76,18 @@ def test_invoke_build_builds_the_same_site(sample_site, tmp_path):
     assert os.listdir(output.parent) == ["output"]
 
 
+def test_invoke_build_with_another_task_after_it_runs_both(sample_site, tmp_path):
+    """`invoke build` ends its process without the interpreter's teardown (tasks.py), but only
+    when it is the last task: the next one on the command line still runs."""
+    output = tmp_path / "site" / "output"
+    result = run_module("invoke", "build", "--content", str(sample_site.content),
+                        "--output", str(output), "validate", "--content", str(sample_site.content))
+    assert result.returncode == 0, result.stderr
+    assert "Site built in" in result.stdout
+    assert result.stdout.rstrip().endswith("profiles OK"), result.stdout
+    assert tree_hashes(output) == tree_hashes(sample_site.output)
+
+
 def test_pelican_cli_builds_the_same_site(sample_site, tmp_path):
     output = tmp_path / "site" / "output"
     result = run_module("pelican", str(sample_site.content), "-s", "pelicanconf.py",
