@@ -17,7 +17,7 @@ Per size (a synthetic directory of N profiles, or the directory given with --con
 Peak RSS comes from the kernel: a small launcher runs each build and reads its ru_maxrss
 (RUSAGE_CHILDREN), the largest resident set of the build's process and of every child it
 waited for (a build that forks workers reports its largest process); the memory of the whole
-process tree is also sampled from /proc every 20 ms, as the sum of each process's
+process tree is also sampled from /proc every 100 ms, as the sum of each process's
 proportional set size (PSS: a page shared by two processes counts half in each), because a
 forked process shares most of its pages with its parent and summed RSS would count those
 twice.
@@ -93,7 +93,10 @@ def run_measured(command: list[str], cwd: Path = ROOT) -> Measured:
 
 
 class TreeSampler(threading.Thread):
-    """The summed PSS of a process and its descendants, sampled from /proc every 20 ms."""
+    """The summed PSS of a process and its descendants, sampled from /proc every 100 ms: this
+    thread shares the machine with the build it measures (a scan of all of /proc every 20 ms
+    took a good part of a core, and slowed a build that uses both), and a build's peak of
+    memory lasts far longer than that."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -102,7 +105,7 @@ class TreeSampler(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        while not self.stopping.wait(0.02):
+        while not self.stopping.wait(0.1):
             self.peak = max(self.peak, tree_pss(self.pid))
 
     def stop(self) -> None:
@@ -112,25 +115,24 @@ class TreeSampler(threading.Thread):
 
 def tree_pss(root: int) -> int:
     """Bytes: the proportional set sizes of ``root`` and its descendants, summed."""
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])  # after "pid (comm)": state, ppid, ...
-    children: dict[int, list[int]] = {}
-    for pid, parent in parents.items():
-        children.setdefault(parent, []).append(pid)
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
         total += pss(pid)
-        pending += children.get(pid, [])
+        pending += children(pid)
     return total
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started, from the kernel's per-thread lists (no scan of /proc)."""
+    found: list[int] = []
+    try:
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as listed:
+                found += [int(child) for child in listed.read().split()]
+    except OSError:  # gone already
+        pass
+    return found
 
 
 def pss(pid: int) -> int:
