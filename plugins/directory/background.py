@@ -16,7 +16,6 @@ and reaped: it must not go on writing into a staging folder that is being remove
 from __future__ import annotations
 
 import atexit
-import gc
 import mmap
 import multiprocessing
 import os
@@ -26,6 +25,7 @@ import struct
 import sys
 import traceback
 
+from . import collector
 from .linking import die_with_parent
 
 _running: set[Job] = set()
@@ -43,12 +43,8 @@ class Job:
         sys.stdout.flush()
         sys.stderr.flush()
         read, write = os.pipe()
-        # The objects made so far out of the collector's sight in the forked process: a
-        # collection there would write to every one of them and so copy the pages it shares
-        # with this process (Python's gc.freeze documentation recommends this before fork).
-        gc.freeze()
         parent = os.getpid()
-        self.pid = os.fork()
+        self.pid = collector.fork()
         if self.pid == 0:  # the forked process: the work, its result to the pipe, then out
             die_with_parent(parent)
             os.close(read)
@@ -62,7 +58,6 @@ class Job:
                 sys.stderr.flush()
                 status = 1
             os._exit(status)  # no atexit handlers, no second flush of the parent's buffers
-        gc.unfreeze()
         os.close(write)
         self._read = read
         self._done = False

@@ -12,6 +12,7 @@ the same (the peak RSS is measured in the README's table). What lives until the 
 from __future__ import annotations
 
 import gc
+import os
 
 # Young objects before a collection, then how many of those before each older generation's.
 BUILD_THRESHOLDS = (50_000, 20, 10)
@@ -36,6 +37,18 @@ def settle() -> None:
     if _outside is not None:  # only within a build
         gc.freeze()
         _frozen = True
+
+
+def fork() -> int:
+    """os.fork, with everything alive out of the collector's sight in the forked process, so
+    that a collection there does not write to (and so copy) every page it shares with this
+    one, as Python's gc.freeze documentation recommends. In this process the objects are
+    collectable again afterwards, unless settle() has frozen them for the build already."""
+    gc.freeze()
+    pid = os.fork()
+    if pid and not _frozen:
+        gc.unfreeze()
+    return pid
 
 
 def restore() -> None:

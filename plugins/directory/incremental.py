@@ -117,10 +117,6 @@ class Fingerprints:
     def of(self, value) -> bytes:
         return self._digest(value, None)
 
-    def of_whole(self, value) -> bytes:
-        """The same guarantee for a value met once."""
-        return self._digest(value, None)
-
     def _of_shared(self, value) -> bytes:
         memo = self._memo.get(id(value))
         if memo is None:
@@ -225,7 +221,6 @@ class IncrementalBuild:
         self._previous_terms: dict | None = None
         self.next_terms: dict | None = None  # None: the terms file stays as it is
         self.terms_written: str | None = None  # written by a forked process, moved in on save
-        self.background: list = []  # background.Job work of this build
 
     def _read(self) -> BuildCache:
         self._store: tuple[str, dict[str, dict]] | None = None  # (name, parts) as on disk

@@ -73,7 +73,6 @@ class OpenDataGenerator(Generator):
         if (build is not None and self.context.get("profile_digests") is not None
                 and build.previous.rows and worth_forking(len(self.directory.profiles))):
             self._background = Job(self.exports_in_background, "directory.json and .csv")
-            build.background.append(self._background)
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
@@ -101,7 +100,7 @@ class OpenDataGenerator(Generator):
         build = incremental_build(self.settings)
         if build is None:
             return False
-        return build.reuse(path, build.fingerprints.of_whole((path, inputs)),
+        return build.reuse(path, build.fingerprints.of((path, inputs)),
                            Path(self.output_path))
 
     def write_exports(self) -> None:

@@ -41,9 +41,7 @@ def abandon(pelican) -> None:
     """A failed build: its background linking stopped before the staging folder goes."""
     build = incremental_build(pelican.settings)
     if build is not None:
-        build.links.abandon()
-        for work in build.background:
-            work.cancel()
+        build.links.abandon()  # (forked jobs: background.cancel_all, in building.py)
 
 
 def finish(pelican) -> None:

@@ -496,7 +496,6 @@ class SearchIndexGenerator(Generator):
         staging = Path(self.output_path)
         self._background = Job(lambda: self.index_in_background(directory, build, digests,
                                                                 staging), "the search index")
-        build.background.append(self._background)
 
     def whole_index_reusable(self, build, key: bytes) -> bool:
         previous = build.previous.search
