@@ -6,10 +6,12 @@ without conflicts: keep new fixtures inside the section they belong to.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +57,18 @@ def profile_count(content: Path) -> int:
     return sum(len(list((content / folder).glob("*.yaml"))) for folder in KIND_FOLDERS)
 
 
+TEST_PROCESS_CACHE = Path(tempfile.mkdtemp(prefix="directory-test-cache-"))
+atexit.register(shutil.rmtree, TEST_PROCESS_CACHE, ignore_errors=True)
+
+
 def build(content: Path, output: Path, settings: Path = SETTINGS, **overrides) -> Path:
-    """Build the site in-process, exactly as `invoke build` does; returns the output folder."""
+    """Build the site in-process, exactly as `invoke build` does; returns the output folder.
+
+    Its cache is this test process's own, not the repository's cache/: test workers build
+    at the same time, and each build prunes the cache folders of other outputs."""
     from directory.building import build_site
 
+    overrides.setdefault("CACHE_PATH", str(TEST_PROCESS_CACHE))
     build_site(settings, content=content, output=output, **overrides)
     return output
 

@@ -394,3 +394,20 @@ def test_pages_with_equal_inputs_have_equal_view_models(tmp_path):
         assert 0 < len(same) < len(after), name
         for path in same:
             assert view_model(before[path]) == view_model(after[path]), (name, path)
+
+
+def test_pruning_skips_a_cache_folder_that_vanished_while_it_looked(tmp_path):
+    """Builds into other outputs prune the same cache folder at the same time (parallel test
+    workers did, in CI): a folder listed and gone before it is looked at is not counted, and
+    the oldest of those that remain are the ones pruned."""
+    import os
+
+    from directory.incremental import caches_beyond_the_newest
+
+    for age in range(5):
+        folder = tmp_path / f"cache-{age}"
+        folder.mkdir()
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))
+    (tmp_path / "gone").symlink_to(tmp_path / "removed-by-another-build")
+    (tmp_path / "a-file").write_text("not a cache")
+    assert caches_beyond_the_newest(tmp_path, 3) == [tmp_path / "cache-3", tmp_path / "cache-4"]

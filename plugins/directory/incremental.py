@@ -380,13 +380,25 @@ class IncrementalBuild:
             raise
 
     def _prune(self) -> None:
-        folders = [folder for folder in self.folder.parent.iterdir() if folder.is_dir()]
-        if len(folders) <= KEEP_CACHES:
-            return
-        folders.sort(key=lambda folder: folder.stat().st_mtime, reverse=True)
-        for folder in folders[KEEP_CACHES:]:
+        for folder in caches_beyond_the_newest(self.folder.parent, KEEP_CACHES):
             if folder != self.folder:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def caches_beyond_the_newest(parent: Path, keep: int) -> list[Path]:
+    """The cache folders in ``parent`` older than its ``keep`` newest. Builds into other
+    outputs may run at the same time (parallel test workers, a bench beside a build) and
+    prune the same parent: a folder that vanishes while this looks is simply not counted."""
+    dated = []
+    for folder in parent.iterdir():
+        try:
+            status = folder.stat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            dated.append((status.st_mtime, folder))
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [folder for _, folder in dated[keep:]]
 
 
 def _dump_without_memo(value, file) -> None:
