@@ -49,3 +49,29 @@ def test_equal_values_that_are_different_objects_are_not_confused():
     one, other = Item("same"), Item("same")
     page.render(items=[one, other], SITEURL="", tag="")
     assert len(calls) == 2  # told apart by identity, never by a hash of what they hold
+
+
+def test_fragments_with_a_stable_key_are_kept_for_the_next_build():
+    """A value with a stable key (a card: its profile's digest) is rendered in one build and
+    taken as it was in the next; a value whose key is gone is dropped, a new key rendered."""
+    first_calls: list = []
+    env = environment(first_calls)
+    keys = {"a": b"digest-a", "b": b"digest-b"}
+    first = fragments.Lasting({}, lambda item: keys.get(item.name), live=set(keys.values()))
+    fragments.keep_across_builds(env, first)
+    html = env.get_template("page.html").render(items=[Item("a"), Item("b")], SITEURL=".", tag="")
+    assert len(first_calls) == 2 and len(first.kept) == 2 and first.fresh == first.kept
+
+    # The next build, in a fresh environment: "a" is unchanged, "b" was edited (a new digest).
+    second_calls: list = []
+    env = environment(second_calls)
+    keys = {"a": b"digest-a", "b": b"digest-b2"}
+    second = fragments.Lasting(first.kept, lambda item: keys.get(item.name),
+                               live=set(keys.values()))
+    assert all(key[1] == b"digest-a" for key in second.kept)  # b's old HTML is gone
+    fragments.keep_across_builds(env, second)
+    again = env.get_template("page.html").render(items=[Item("a"), Item("b")], SITEURL=".",
+                                                 tag="")
+    assert again == html
+    assert len(second_calls) == 1  # only b was rendered; a's HTML is the first build's
+    assert {key[1] for key in second.fresh} == {b"digest-b2"}

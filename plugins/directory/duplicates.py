@@ -48,10 +48,13 @@ ESCAPE_HATCH = "same_as_ok"
 def identity_name(name: str) -> str:
     """A name reduced to what makes it the same organisation:
     'Pick My Solar, Inc.' == 'pick my solar' == 'The Pick-My-Solar Co'."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(char for char in folded if not unicodedata.combining(char)).lower()
-    folded = re.sub(r"['\u2019]", "", folded)  # O'Donnell == ODonnell
-    words = [word for word in re.split(r"[^a-z0-9]+", folded) if word]
+    if name.isascii():  # nothing to decompose (most names: this is a third of the time)
+        folded = name.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", name)
+        folded = "".join(char for char in folded if not unicodedata.combining(char)).lower()
+    folded = folded.replace("'", "").replace("\u2019", "")  # O'Donnell == ODonnell
+    words = [word for word in _NOT_NAME.split(folded) if word]
     while len(words) > 1 and words[-1] in NAME_SUFFIXES:
         words.pop()
     while len(words) > 1 and words[0] == "the":
@@ -59,24 +62,32 @@ def identity_name(name: str) -> str:
     return " ".join(words)
 
 
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
+
 def website_host(url: str) -> str:
     """The host people would call the site's domain: lower case, without 'www.'."""
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ""
-    return host.lower().removeprefix("www.")
+    return website_keys(url)[1]
 
 
 def identity_website(url: str) -> str:
     """A website reduced to its page: the scheme, 'www.', a trailing slash, the query and the
     fragment do not count (tracking parameters and anchors point at the same page)."""
+    return website_keys(url)[0]
+
+
+def website_keys(url: str) -> tuple[str, str]:
+    """(identity_website, website_host) of ``url``, from one parse of it."""
     try:
         parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return url.strip(), ""
+    try:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
-        return url.strip()
-    return website_host(url) + port + parts.path.rstrip("/")
+        return url.strip(), host
+    return host + port + parts.path.rstrip("/"), host
 
 
 def is_reserved_host(host: str) -> bool:
@@ -99,23 +110,32 @@ def find_duplicates(profiles: list, documents: dict[Path, Document],
     for profile in sorted(profiles, key=lambda p: str(p.source)):
         keys = [("name", identity_name(profile.name))]
         if profile.website:
-            keys.append(("website", identity_website(profile.website)))
+            page, host = website_keys(profile.website)
+            keys.append(("website", page))
         duplicated = set()
         for field, identity in keys:
             group = groups[(field, profile.kind, identity)]
-            other = next((earlier for earlier in group if not waived(earlier, profile)), None)
+            other = first_unwaived(group, profile)
             group.append(profile)
             if other is not None:
                 duplicated.add(field)
                 problems.append(duplicate_problem(field, other, profile, documents, focus))
         if profile.website and "website" not in duplicated:
-            host = website_host(profile.website)
             group = groups[("host", profile.kind, host)]
-            other = next((earlier for earlier in group if not waived(earlier, profile)), None)
+            other = first_unwaived(group, profile)
             group.append(profile)
             if other is not None and host and not is_shared_host(host):
                 problems.append(shared_domain_notice(other, profile, documents, host))
     return problems
+
+
+def first_unwaived(group: list, profile):
+    """The first profile of ``group`` that ``profile`` has not waived, if any (most groups are
+    empty: a loop, not a generator, which cost a fifth of the check at 10,000 profiles)."""
+    for earlier in group:
+        if not waived(earlier, profile):
+            return earlier
+    return None
 
 
 def waived(first, second) -> bool:

@@ -15,6 +15,12 @@ Nothing in a fragment may depend on the page beyond SITEURL and the options give
 why the function takes nothing else from the page's context. Values are told apart by
 identity (a card, a profile: made once per build and kept alive by the memo), text and None
 by value.
+
+An incremental build also keeps fragments from one build to the next (``Lasting``), for the
+values that have a *stable key*: a card's is its profile's digest (digests.py: everything a
+card shows is in it). After one edit, the 7,000-card listing of a 10,000-profile directory
+is then 7,000 look-ups instead of 7,000 renders, a sixth of the rebuild. The templates'
+code and the settings are in the cache's salt, so a kept fragment is never stale.
 """
 
 from __future__ import annotations
@@ -23,6 +29,26 @@ from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 SETTINGS = ("NAV_ITEMS", "SITENAME")
+
+
+class Lasting:
+    """Fragments from the previous build and those of this one, by stable key: (fragment
+    name, the value's stable key, SITEURL, options). ``stable_key(item)`` is None for a value
+    that has none (it is rendered in every build)."""
+
+    def __init__(self, previous: dict[tuple, str], stable_key, live: set):
+        # What this build keeps for the next: the previous build's fragments of values that
+        # still exist (``live`` stable keys), and those rendered now.
+        self.kept = {key: html for key, html in previous.items() if key[1] in live}
+        self.fresh: dict[tuple, str] = {}  # rendered by this process (a forked one hands them back)
+        self.stable_key = stable_key
+
+    def record(self, key: tuple, html: str) -> None:
+        self.kept[key] = self.fresh[key] = html
+
+    def key(self, name: str, item, siteurl: str, options: tuple) -> tuple | None:
+        stable = self.stable_key(item)
+        return None if stable is None else (name, stable, siteurl, options)
 
 
 def install(environment: Environment, settings: dict) -> None:
@@ -37,13 +63,26 @@ def install(environment: Environment, settings: dict) -> None:
         key = (name, identity, siteurl, *sorted(options.items()))
         found = memo.get(key)
         if found is None:
-            html = Markup(environment.get_template(name).render(
-                constants, **options, item=item, SITEURL=siteurl))
+            lasting: Lasting | None = fragment.lasting
+            stable = lasting.key(name, item, siteurl, key[3:]) if lasting else None
+            html = lasting.kept.get(stable) if stable is not None else None
+            if html is None:
+                html = environment.get_template(name).render(
+                    constants, **options, item=item, SITEURL=siteurl)
+                if stable is not None:
+                    lasting.record(stable, html)
             # The value is kept with its HTML so that its id cannot be reused by another.
-            found = memo[key] = (item, html)
+            found = memo[key] = (item, Markup(html))
         return found[1]
 
+    fragment.lasting = None
     environment.globals["fragment"] = fragment
+
+
+def keep_across_builds(environment: Environment, lasting: Lasting) -> None:
+    """From now on, ``environment``'s fragments with a stable key come from, and go to,
+    ``lasting``."""
+    environment.globals["fragment"].lasting = lasting
 
 
 def for_generator(generator) -> None:

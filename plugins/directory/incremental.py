@@ -51,7 +51,7 @@ from . import collector
 from .digests import digest_of
 from .linking import BackgroundLinks, make_links
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_FOLDER = "directory"
 KEEP_CACHES = 8  # folders of other outputs (test builds, bench sites) beyond these are pruned
 PLUGIN = Path(__file__).resolve().parent
@@ -175,6 +175,8 @@ class BuildCache:
     rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
     # digest of what similar.py reads -> each profile's similar profiles (keys)
     similar: dict[bytes, dict] = field(default_factory=dict)
+    # (fragment, stable key, SITEURL, options) -> its HTML (fragments.Lasting)
+    fragments: dict[tuple, str] = field(default_factory=dict)
     # The search index: what the next build can take from it (search/reuse.py)
     search: object = None  # search.reuse.IndexState
 
@@ -184,7 +186,7 @@ class BuildCache:
 # that is written again only when a fifth of its entries have changed; cache.pickle names it
 # and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
 # a second a build; reading them back still costs what it did.
-STORED_PARTS = ("documents", "markdown", "rows", "similar")
+STORED_PARTS = ("documents", "markdown", "rows", "similar", "fragments")
 REWRITE_SHARE = 0.2
 # Each profile's search analysis (profile digest -> search.index.analyse), in a file of its
 # own: a rebuild that makes its search index in a forked process (background.py) reads and

@@ -118,25 +118,23 @@ def _profile_files(content: Path, problems: list[Problem]):
         problems.append(Problem(content, 1, 1, "the content folder does not exist or is a link"))
         return
     found = []
-    for folder, dirnames, filenames in os.walk(content):  # os.walk never follows links
+    for folder, relative, folders, files in _walk(str(content), ()):
         folder_path = Path(folder)
-        relative = folder_path.relative_to(content).parts
-        for name in sorted(dirnames + filenames):
-            path = folder_path / name
-            if path.is_symlink():
-                problems.append(Problem(path, 1, 1, "symbolic links are not allowed in content/; "
-                                        "replace the link with the file itself"))
-        # Hidden folders are walked too, for links only: Pelican would copy (and follow) them.
-        dirnames[:] = sorted(d for d in dirnames if not (folder_path / d).is_symlink())
+        for entry in (*folders.values(), *files):
+            if entry.is_symlink():
+                problems.append(Problem(folder_path / entry.name, 1, 1, "symbolic links are not "
+                                        "allowed in content/; replace the link with the file itself"))
         if relative[:1] == (IMAGES_FOLDER,):
-            problems.extend(image_problems(folder_path, relative, dirnames, filenames))
+            problems.extend(image_problems(folder_path, relative, list(folders),
+                                           [entry.name for entry in files]))
             continue
         if any(part.startswith(".") for part in relative):
             continue
-        for name in sorted(filenames):
-            path = folder_path / name
-            if name.startswith(".") or path.is_symlink():
+        for entry in files:
+            name = entry.name
+            if name.startswith(".") or entry.is_symlink():
                 continue
+            path = folder_path / name
             is_yaml = name.endswith((".yaml", ".yml"))
             kind = KIND_FOLDERS.get(relative[0]) if len(relative) == 1 else None
             if kind is None:
@@ -156,6 +154,31 @@ def _profile_files(content: Path, problems: list[Problem]):
                 continue
             found.append((path, kind))
     yield from sorted(found)
+
+
+def _walk(folder: str, relative: tuple):
+    """Like os.walk, top down, never into links (hidden folders too: Pelican would copy, and
+    follow, what they hold): yield (folder, its parts below content/, {name: entry} of its
+    folders, [entries] of everything else, by name). os.scandir's entries know from the
+    folder listing whether they are links; os.walk with Path.is_symlink asked the system
+    twice per file, a tenth of a rebuild's reading at 10,000 profiles."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # unreadable: as os.walk, skipped
+    folders = {entry.name: entry for entry in entries if _is_folder(entry)}
+    yield folder, relative, folders, [entry for entry in entries if entry.name not in folders]
+    for name, entry in folders.items():
+        if not entry.is_symlink():
+            yield from _walk(entry.path, relative + (name,))
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # a link to a folder counts, as in os.walk (and is refused)
+    except OSError:
+        return False
 
 
 def suggest_slug(text: str) -> str:

@@ -21,6 +21,7 @@ from . import collector, seo
 from .background import Job, Shares
 from .charts import home_charts, write_charts
 from .digests import everything, profile_digests
+from .fragments import Lasting, keep_across_builds
 from .incremental import cached_loader
 from .markup import remember, render_all, render_markdown
 from .page_writer import PageWriter
@@ -287,16 +288,23 @@ class BackgroundPages:
     """Pages written by two processes: a forked one from the first page on, this one from the
     last page back once its other work is done."""
 
-    def __init__(self, pages: list[Page], write, stage, writer, staging: Path):
+    def __init__(self, pages: list[Page], write, stage, writer, staging: Path,
+                 lasting: Lasting | None = None):
         self.pages, self.write, self.stage = pages, write, stage
         self.writer, self.staging = writer, staging
+        self.lasting = lasting
         self.shares = Shares(len(pages))
         self.job = Job(self._from_the_front, "rendering the pages")
 
-    def _from_the_front(self) -> None:
+    def _from_the_front(self) -> dict:
+        """The forked process's work; what it rendered of the fragments kept across builds
+        is handed back, so that the next build has them too."""
+        if self.lasting is not None:
+            self.lasting.fresh = {}
         while taken := self.shares.front(PAGES_PER_SHARE):
             for index in taken:
                 self.write(self.pages[index])
+        return self.lasting.fresh if self.lasting is not None else {}
 
     def finish(self) -> None:
         try:
@@ -307,7 +315,9 @@ class BackgroundPages:
         except BaseException:
             self.job.cancel()
             raise
-        self.job.result()
+        fresh = self.job.result()
+        if self.lasting is not None:
+            self.lasting.kept.update(fresh)
         for page in self.pages:  # the other process's pages too: a second write must fail
             self.writer._written_files.add(sanitised_join(str(self.staging), page.save_as))
 
@@ -364,6 +374,14 @@ class DirectoryGenerator(Generator):
                            cached_similar(build, self.directory) if build else None)
         report = build_report(self.settings)
 
+        lasting = None
+        if build:
+            digests = self.context["profile_digests"]
+            lasting = Lasting(build.previous.fragments,
+                              lambda item: digests[item.profile.key] if type(item) is Card else None,
+                              set(digests.values()))
+            keep_across_builds(self.env, lasting)
+            build.next.fragments = lasting.kept
         page_writer = PageWriter(writer, self.context, relative)
 
         def write(page: Page) -> None:
@@ -394,7 +412,8 @@ class DirectoryGenerator(Generator):
             # search index and the open data, which need none of them; then this one joins
             # in from the other end (wait_for_pages, before anything reads the pages back
             # or publishes them).
-            self.settings[PAGES_JOB] = BackgroundPages(todo, write, stage, writer, staging)
+            self.settings[PAGES_JOB] = BackgroundPages(todo, write, stage, writer, staging,
+                                                       lasting)
         else:  # few pages, or two at one path: then Pelican's error, from this process
             for page in todo:
                 write(page)

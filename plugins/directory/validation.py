@@ -186,12 +186,13 @@ def validate(documents: list[Document], content: Path, focus: set[Path] | None =
                  if document.data is not None and document.schema_problems is None]
     for document, found in zip(unchecked, split(unchecked, schema_problems, results=True)):
         document.schema_problems = found
+    content = Path(content)
     for document in documents:
         if progress is not None:
             progress.advance()
         if document.data is None:  # unreadable: loading has said why
             continue
-        found = check_document(document, Path(content))
+        found = check_document(document, content)
         problems.extend(found)
         if not found and not document.refused:
             profiles.append(make_profile(document))

@@ -422,12 +422,39 @@ def preview_choice(terms: dict[str, list], scorer: TermScorer) -> tuple[list[int
     for term in by_frequency:
         scores = scorer.scores(terms[term])
         ranked = heapq.nsmallest(PREVIEW_DEPTH + 1, scores, key=lambda doc: (-scores[doc], doc))
-        if len(ranked) > PREVIEW_DEPTH:
-            margin = min(margin, scores[ranked[-2]] / scores[ranked[-1]])
         top = ranked[:PREVIEW_DEPTH]
+        if len(ranked) > PREVIEW_DEPTH:
+            tenth, eleventh = scores[ranked[-2]], scores[ranked[-1]]
+            margin = min(margin, tenth / eleventh if tenth != eleventh
+                         else tie_margin(terms[term], scores, top))
         if len(chosen | set(top)) <= PREVIEW_RECORDS:
             chosen.update(top)
     return sorted(chosen), margin
+
+
+def tie_margin(fields: list, scores: dict[int, float], top: list[int]) -> float:
+    """The margin of a term whose tenth and eleventh best documents score the same (in a
+    large directory, half the shards hold such a term). Documents with the same term
+    frequency and quantised length in every field of the term score the same whatever the
+    averages are, so when every document of the tied score is alike in that way, the tie
+    stays a tie and documents are still taken in order: the first page can then only change
+    when a document above the tie falls to it (above / tied), or one below rises to it
+    (tied / below). A tie of documents that are not alike is a margin of 1: it may break
+    either way."""
+    tied = scores[top[-1]]
+    group = {doc for doc, score in scores.items() if score == tied}
+    alike: dict[int, list] = {doc: [] for doc in group}
+    for field, flat in fields:
+        doc = 0
+        for delta, tf, length in zip(flat[0::3], flat[1::3], flat[2::3]):
+            doc += delta
+            if doc in alike:
+                alike[doc].append((field, tf, length))
+    if len({tuple(signature) for signature in alike.values()}) > 1:
+        return 1.0
+    above = min((scores[doc] for doc in top if scores[doc] != tied), default=NO_MARGIN)
+    below = max((score for score in scores.values() if score < tied), default=0.0)
+    return min(above / tied, tied / below if below > 0 else NO_MARGIN)
 
 
 def facets(directory: Directory) -> dict:
