@@ -75,3 +75,18 @@ def test_fragments_with_a_stable_key_are_kept_for_the_next_build():
     assert again == html
     assert len(second_calls) == 1  # only b was rendered; a's HTML is the first build's
     assert {key[1] for key in second.fresh} == {b"digest-b2"}
+
+
+def test_fragments_write_what_a_loop_of_fragment_lines_writes():
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, loader=DictLoader({
+        "_piece.html": "<li>{{ item.name }}{{ tag }}</li>",
+        "loop.html": "<ul>\n{% for item in items %}\n{{ fragment('_piece.html', item, tag=tag) }}\n"
+                     "{% endfor %}\n</ul>",
+        "joined.html": "<ul>\n{{ fragments('_piece.html', items, tag=tag) }}</ul>",
+    }))
+    fragments.install(env, {})
+    for items in ([], [Item("a<b")], [Item("a"), Item("b"), Item("a")]):
+        expected = env.get_template("loop.html").render(items=items, SITEURL=".", tag="&")
+        assert env.get_template("joined.html").render(items=items, SITEURL=".", tag="&") == expected
+    assert "<li>a&lt;b&amp;</li>" in env.get_template("joined.html").render(
+        items=[Item("a<b")], SITEURL=".", tag="&")
