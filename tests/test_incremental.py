@@ -82,6 +82,55 @@ def test_unchanged_content_rewrites_no_page(site):
     assert not rewritten & directory_pages
 
 
+def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch):
+    """What a full build caches is found again by the next build, though that build reads
+    unchanged profiles from the cache (objects shared otherwise than fresh ones): the
+    similar lists are not computed again, and after one edit only the edited profile's
+    cards are rendered again."""
+    from directory import fragments, similar
+
+    content, output, theme, tmp_path = site
+
+    def computed_again(*args, **kwargs):
+        raise AssertionError("similar profiles computed again")
+
+    monkeypatch.setattr(similar, "similar_profiles", computed_again)
+    # Pages may be rendered by a forked process: what it renders is noted in a file.
+    notes = tmp_path / "rendered-cards"
+    original = fragments.Lasting.record
+
+    def record(self, key, html):
+        with open(notes, "a", encoding="utf-8") as file:
+            file.write(key[1].hex() + "\n")
+        original(self, key, html)
+
+    monkeypatch.setattr(fragments.Lasting, "record", record)
+    profile = content / "startups" / "pick-my-solar.yaml"
+    text = profile.read_text(encoding="utf-8")
+    assert "\nsummary: " in text
+    profile.write_text(text.replace("\nsummary: ", "\nsummary: Edited. ", 1), encoding="utf-8")
+    counts = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert 0 < counts["written"] < counts["unchanged"]
+    assert len(set(notes.read_text(encoding="utf-8").split())) == 1  # the edited card
+
+
+def test_digests_depend_on_values_not_on_which_objects_are_shared():
+    """A value read from the cache shares fewer objects than one just parsed (equal strings
+    are one object, or several): its digests must be the same."""
+    from directory.digests import digest_of
+
+    word = "".join(["clean", "tech"])
+    twin = "".join(["clean", "te", "ch"])
+    assert word == twin and word is not twin
+    assert digest_of((word, word)) == digest_of((word, twin))
+    fingerprints = Fingerprints()
+    assert fingerprints.of([word, {"a": word}]) == fingerprints.of([word, {"a": twin}])
+    with pytest.raises(TypeError):  # a value that holds itself cannot be fingerprinted
+        looped = []
+        looped.append(looped)
+        Fingerprints().of(looped)
+
+
 def test_edited_summary_rewrites_only_the_pages_that_show_it(site):
     content, output, theme, tmp_path = site
     profile = content / "startups" / "pick-my-solar.yaml"

@@ -11,12 +11,17 @@ dates, its edit links) and its card: the names and addresses of its city and sec
 (a facet's name is the spelling most profiles use, so it is site-wide, and it is in here).
 Everything else a page shows (its lists, their order, their titles) is in the page's inputs.
 Equal pickles mean equal values, so equal digests never hide a change; the code that turns
-them into HTML is covered by the cache's salt.
+them into HTML is covered by the cache's salt. The pickles are made without the pickler's memo
+(``stable_pickle``), so that equal values also give equal pickles: with it, a string met twice
+was written once and then referred to, and a profile just parsed (equal strings often one
+object) and the same profile read back from the cache (each string its own object) had two
+digests, so the first rebuild after a full build found none of its similar lists again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from dataclasses import fields
 
@@ -40,13 +45,24 @@ def profile_digests(directory: Directory,
                  tuple(getattr(record, name) for name in RECORD_FIELDS),
                  (city.name, city.url) if city else None,
                  tuple((facet.name, facet.url) for facet in directory.sector_facets(profile)))
-        digests[profile.key] = hashlib.sha256(pickle.dumps(shown, PROTOCOL)).digest()
+        digests[profile.key] = hashlib.sha256(stable_pickle(shown)).digest()
     return digests
 
 
 def digest_of(value) -> bytes:
     """SHA-256 of a plain value (strings, numbers, bytes, tuples, lists, dicts of them)."""
-    return hashlib.sha256(pickle.dumps(value, PROTOCOL)).digest()
+    return hashlib.sha256(stable_pickle(value)).digest()
+
+
+def stable_pickle(value, pickler_type: type[pickle.Pickler] = pickle.Pickler, *args) -> bytes:
+    """A pickle of ``value`` that depends on its values alone, not on which of its objects
+    are one object: made without the memo (``fast``). A value that contains itself raises
+    ValueError. ``pickler_type`` (made with ``args`` after the file) may reduce more types."""
+    buffer = io.BytesIO()
+    pickler = pickler_type(buffer, PROTOCOL, *args)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def everything(directory: Directory, digests: dict[tuple[str, str], bytes]) -> bytes:

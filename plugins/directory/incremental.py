@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
 import os
 import pickle
 import shutil
@@ -48,10 +47,10 @@ from importlib import metadata
 from pathlib import Path
 
 from . import collector
-from .digests import digest_of
+from .digests import digest_of, stable_pickle
 from .linking import BackgroundLinks, make_links
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_FOLDER = "directory"
 KEEP_CACHES = 8  # folders of other outputs (test builds, bench sites) beyond these are pruned
 PLUGIN = Path(__file__).resolve().parent
@@ -104,7 +103,8 @@ class Fingerprints:
     more). Instances of the types named with ``share`` (a profile, its card: met on a
     listing, on several facet pages and beside similar profiles) are pickled once per build
     and stand, wherever they are met again, as their digest. Equal pickles mean equal values,
-    so a page is never reused wrongly. A value that cannot be pickled raises TypeError: such
+    so a page is never reused wrongly; made without the memo (digests.stable_pickle), equal
+    values give equal pickles. A value that cannot be pickled raises TypeError: such
     a page is rendered every time."""
 
     def __init__(self):
@@ -124,13 +124,11 @@ class Fingerprints:
         return memo[1]
 
     def _digest(self, value, itself) -> bytes:
-        buffer = io.BytesIO()
-        pickler = _DigestPickler(buffer, self, itself)
         try:
-            pickler.dump(value)
-        except (pickle.PicklingError, AttributeError, TypeError) as error:
+            pickled = stable_pickle(value, _DigestPickler, self, itself)
+        except (pickle.PicklingError, AttributeError, TypeError, ValueError) as error:
             raise TypeError(f"cannot fingerprint this value: {error}") from error
-        return hashlib.sha256(buffer.getbuffer()).digest()
+        return hashlib.sha256(pickled).digest()
 
 
 def _digested(kind: str, digest: bytes):
@@ -144,8 +142,8 @@ def _fields(kind: str, fields: dict):
 
 
 class _DigestPickler(pickle.Pickler):
-    def __init__(self, file, fingerprints: Fingerprints, itself):
-        super().__init__(file, protocol=FINGERPRINT_PROTOCOL)
+    def __init__(self, file, protocol: int, fingerprints: Fingerprints, itself):
+        super().__init__(file, protocol=protocol)
         self._fingerprints = fingerprints
         self._itself = itself  # the shared dataclass being digested
 
@@ -158,8 +156,6 @@ class _DigestPickler(pickle.Pickler):
             return _digested, (name, self._fingerprints._of_shared(value))
         return _fields, (name, value.__dict__)
 
-
-FINGERPRINT_PROTOCOL = 5
 
 
 @dataclass
