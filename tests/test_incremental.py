@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SETTINGS, copy_content, run_module, write_profile
 from test_build import tree_hashes
 
-from directory import linking, parallel
+from directory import linking, parallel, staging
 from directory.building import build_site
 from directory.incremental import Fingerprints, IncrementalBuild
 from directory.pages import Page
@@ -35,9 +35,11 @@ def inodes(folder: Path) -> dict[str, int]:
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     """Sample content built once into site/output, with its own cache. Unchanged pages are
-    linked by the second process however few there are, and the pages, the search index and
-    the open data are made by forked processes, as a large site's are."""
+    linked by the second process however few there are, the pages, the search index and
+    the open data are made by forked processes, and each replaced output is recycled into the
+    next build's staging folder (staging.py), as a large site's are."""
     monkeypatch.setattr(linking, "MIN_BACKGROUND", 1)
+    monkeypatch.setattr(staging, "RECYCLE_ENTRIES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     content = copy_content(tmp_path / "content")
     theme = tmp_path / "theme"

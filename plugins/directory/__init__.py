@@ -23,6 +23,7 @@ def register():
     signals.initialized.connect(reporting.start)  # after: it needs the final output folder
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(fragments.for_generator)  # {{ fragment(...) }} in templates
+    signals.generator_init.connect(reporting.compile_templates_once)
     signals.finalized.connect(pages_written)  # first: pages may render in the background
     signals.finalized.connect(reporting.settle)  # and pages may be linked in the background
     signals.finalized.connect(staging.publish_output)

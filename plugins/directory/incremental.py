@@ -46,6 +46,8 @@ from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 from . import collector
 from .digests import digest_of, stable_pickle
 from .linking import BackgroundLinks, make_links
@@ -59,7 +61,7 @@ ROOT = PLUGIN.parents[1]
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "nh3", "whoosh", "pyyaml",
              "jsonschema", "unidecode")
 # Settings that differ between two builds of the same site without changing it.
-VOLATILE_SETTINGS = {"OUTPUT_PATH", "DIRECTORY_REPORT", "DIRECTORY_CACHE"}
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "DIRECTORY_REPORT", "DIRECTORY_CACHE", "DIRECTORY_AT_EXIT"}
 
 
 def _hash_tree(digest, folder: Path) -> None:
@@ -158,6 +160,15 @@ class _DigestPickler(pickle.Pickler):
 
 
 
+class _TemplateBytecode(FileSystemBytecodeCache):
+    """Jinja's bytecode files, in a folder made when the first is written: a build that stops
+    before rendering (bad content) leaves no cache behind."""
+
+    def dump_bytecode(self, bucket) -> None:
+        os.makedirs(self.directory, exist_ok=True)
+        super().dump_bytecode(bucket)
+
+
 @dataclass
 class BuildCache:
     """What one build of an output folder leaves for the next."""
@@ -242,6 +253,10 @@ class IncrementalBuild:
             setattr(cache, part, entries)
         self._store = (saved.store, stored)
         return cache
+
+    def template_bytecode(self) -> FileSystemBytecodeCache:
+        """Where Jinja keeps the compiled templates of this output's builds."""
+        return _TemplateBytecode(str(self.folder / "templates"))
 
     def previous_terms(self) -> dict:
         """The previous build's analysis of each profile, read on first use."""
