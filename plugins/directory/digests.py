@@ -29,7 +29,7 @@ from .provenance import ProfileRecord
 from .relations import Directory
 from .validation import Profile
 
-PROFILE_FIELDS = tuple(field.name for field in fields(Profile))
+PROFILE_FIELDS = tuple(field.name for field in fields(Profile) if field.init)  # not key, url
 RECORD_FIELDS = tuple(field.name for field in fields(ProfileRecord))
 PROTOCOL = 5
 

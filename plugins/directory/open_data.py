@@ -127,8 +127,7 @@ class OpenDataGenerator(Generator):
         build = incremental_build(self.settings)
         fresh = {key: row for key, row in build.next.rows.items()
                  if key not in build.previous.rows}
-        placed = {path: build.next.pages[path][0] for path in (exports.JSON_FILE,
-                                                                exports.CSV_FILE)
+        placed = {path: build.next.pages[path] for path in (exports.JSON_FILE, exports.CSV_FILE)
                   if path in build.next.pages}
         return list(build.next.rows), fresh, placed
 
@@ -138,8 +137,7 @@ class OpenDataGenerator(Generator):
             keys, fresh, placed = self._background.result()
             build.next.rows = {key: fresh[key] if key in fresh else build.previous.rows[key]
                                for key in keys}
-            for path, fingerprint in placed.items():
-                build.record(path, fingerprint)
+            build.recorded(placed)
         else:
             self.write_exports()
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,14 +60,14 @@ class Profile:
     same_as_ok: tuple[str, ...] = ()
     added: str | None = None  # YYYY-MM-DD, when git history cannot tell
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.slug)
+    # Made once from kind and slug: a build reads them some 500,000 times (every list, page
+    # and digest), and a property made a new tuple or string at each read.
+    key: tuple[str, str] = field(init=False, repr=False, compare=False)
+    url: str = field(init=False, repr=False, compare=False)  # the page, from the site root
 
-    @property
-    def url(self) -> str:
-        """Where the profile's page lives, relative to the site root."""
-        return f"{self.kind}s/{self.slug}/"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.kind, self.slug))
+        object.__setattr__(self, "url", f"{self.kind}s/{self.slug}/")
 
 
 @lru_cache(maxsize=None)

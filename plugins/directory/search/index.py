@@ -545,8 +545,7 @@ class SearchIndexGenerator(Generator):
         staging = Path(self.output_path)
         if self._background is not None:
             state, terms_written, placed = self._background.result()
-            for save_as, fingerprint in placed.items():
-                build.record(save_as, fingerprint)
+            build.recorded(placed)
             build.terms_written = terms_written
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 stage.advance(len(directory.profiles))
@@ -586,8 +585,7 @@ class SearchIndexGenerator(Generator):
                             directory, staging)
         terms_written = f".terms-{os.getpid()}.pickle"
         build.write_terms(terms_written)
-        placed = {save_as: fingerprint for save_as, (fingerprint, _) in build.next.pages.items()
-                  if save_as.startswith("search/index/")}
+        placed = build.placed_by("search/index/")
         return state, terms_written, placed
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
