@@ -45,9 +45,21 @@ def keep(word: str) -> bool:
     return MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOP_WORDS
 
 
+@lru_cache(maxsize=200_000)
+def term_of(word: str) -> str | None:
+    """The index term of one normalised word, or None for a word the index leaves out. A
+    directory repeats a few thousand words millions of times: each is decided once."""
+    return _stem(word) if keep(word) else None
+
+
+def terms_of(words_in_order: list[str]) -> list[str]:
+    """The index terms of some normalised words, in order."""
+    return [term for term in map(term_of, words_in_order) if term is not None]
+
+
 def analyze(text: str) -> list[str]:
     """The index terms of ``text``, in order."""
-    return [_stem(word) for word in words(text) if keep(word)]
+    return terms_of(words(text))
 
 
 class DirectoryTokenizer(Tokenizer):

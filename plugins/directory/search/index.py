@@ -55,8 +55,8 @@ from ..relations import Directory
 from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
-from .analyzer import SPEC, DirectoryTokenizer, analyze
-from .near import near_lists, surface_words, words_of
+from .analyzer import SPEC, DirectoryTokenizer, term_of, terms_of, words
+from .near import near_lists, surface_words
 from .reuse import NO_MARGIN, IndexState, Unchanged, unchanged_since
 
 STATIC = Path(__file__).parent / "static"
@@ -249,9 +249,14 @@ def whoosh_statistics(index) -> Statistics:
 def field_terms(profile: Profile) -> list[tuple[dict[str, int], int]]:
     """Per search field (in TEXT_FIELDS order) the frequency of each term and the field's
     length in terms, exactly as Whoosh's Frequency format counts them."""
+    return counted_terms([words(text) for text in searchable_fields(profile).values()])
+
+
+def counted_terms(field_words: list[list[str]]) -> list[tuple[dict[str, int], int]]:
+    """field_terms, from each field's normalised words."""
     analysed = []
-    for text in searchable_fields(profile).values():
-        terms = analyze(text)
+    for words_in_order in field_words:
+        terms = terms_of(words_in_order)
         counts: dict[str, int] = {}
         for term in terms:
             counts[term] = counts.get(term, 0) + 1
@@ -637,8 +642,10 @@ def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[s
     """A profile's field_terms, and its words as the near/ lists take them (near.py). The
     words are interned: 10,000 profiles hold some 700,000 of them, but only a few ten
     thousand distinct ones, and the cache (which pickles a shared string once) keeps them so."""
-    words = sorted(words_of(searchable_fields(profile).values()))
-    return field_terms(profile), tuple(map(sys.intern, words))
+    field_words = [words(text) for text in searchable_fields(profile).values()]
+    distinct = set().union(*field_words)
+    kept = sorted(word for word in distinct if term_of(word) is not None)  # near.words_of
+    return counted_terms(field_words), tuple(map(sys.intern, kept))
 
 
 def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=None) -> dict:
