@@ -18,6 +18,7 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
+from .fragments import render
 from .linking import make_folder
 
 
@@ -30,13 +31,13 @@ class PageWriter:
         self._folders: set[str] = set()
 
     def write(self, save_as: str, template, relative_urls: bool, variables: dict) -> None:
-        local = dict(self.context)
+        local = {**template.environment.globals, **self.context}  # fragments.render
         local["localsiteurl"] = local.get("localsiteurl")
         if self.relative_urls and relative_urls:
             local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(save_as))
         local["output_file"] = save_as
         local.update(variables)
-        data = template.render(local).encode("utf-8")
+        data = render(template, local).encode("utf-8")
         path = sanitised_join(self.output, save_as)  # refuses a path outside the output
         if path in self.writer._written_files:
             raise FileOverwriteFailedError(f'Failed to overwrite "{path}" as Pelican has '

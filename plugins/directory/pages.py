@@ -142,13 +142,21 @@ def card(directory: Directory, profile: Profile, links: dict[str, Link]) -> Card
     )
 
 
-def profile_page(directory: Directory, this: Card) -> ProfilePage:
+def profile_page(directory: Directory, this: Card,
+                 texts: dict[str, Link] | None = None) -> ProfilePage:
+    """``texts``: one plain-text Link per text ("2019", "12 weeks"), shared by every page
+    that shows it, as facet links are (fragments.py renders each once per page depth)."""
     profile = this.profile
     facts: list[Fact] = []
+    texts = {} if texts is None else texts
 
     def text(label: str, value, suffix: str = "") -> None:
         if value is not None:
-            facts.append(Fact(label, [Link(f"{value}{suffix}")]))
+            shown = f"{value}{suffix}"
+            found = texts.get(shown)
+            if found is None:
+                found = texts[shown] = Link(shown)
+            facts.append(Fact(label, [found]))
 
     text("Role", profile.role)
     text("Format", FORMAT_LABELS.get(profile.format))
@@ -184,6 +192,7 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
     profiles of each profile (similar.py), when known already."""
     made_cards: dict[tuple[str, str], Card] = {}
     facet_links: dict[str, Link] = {}
+    text_links: dict[str, Link] = {}
 
     def card_of(profile: Profile) -> Card:
         this = made_cards.get(profile.key)
@@ -213,7 +222,7 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
         related = directory.related[profile.key]
         pages.append(Page(f"{profile.url}index.html", "profile",
                           partial(profile_view, directory, profile, similar[profile.key],
-                                  records[profile.key], card_of),
+                                  records[profile.key], card_of, text_links),
                           depends_on=frozenset([profile.key]).union(
                               p.key for kind in KINDS for p in related[kind]).union(
                               other.key for other in similar[profile.key]),
@@ -266,8 +275,8 @@ def listing_view(kind: str, of_kind: list[Profile], card_of) -> dict:
 
 
 def profile_view(directory: Directory, profile: Profile, similar: list[Profile],
-                 record: ProfileRecord, card_of) -> dict:
-    view = profile_page(directory, card_of(profile))
+                 record: ProfileRecord, card_of, texts: dict[str, Link]) -> dict:
+    view = profile_page(directory, card_of(profile), texts)
     view.similar = [card_of(other) for other in similar]
     view.provenance = record
     return {"page": view, "section": f"{profile.kind}s/"}

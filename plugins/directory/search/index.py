@@ -508,22 +508,24 @@ class SearchIndexGenerator(Generator):
     """Writes output/search/: the search page, the browser runtime and the client index."""
 
     def generate_context(self) -> None:
-        """In a rebuild, the index is made beside the pages (background.py): the previous
-        build's index is there to start from, most pages are linked rather than rendered,
-        and the second core would be idle. A first build makes it after the pages, as
-        their rendering takes both cores; a small site makes it in this process too (a fork
-        costs more than it saves there)."""
+        """A large site's index is made by a forked process (background.py) from here on,
+        beside everything else: in a rebuild, most pages are linked rather than rendered and
+        the second core would be idle; in a first build, the index starts while this process
+        prepares the pages (their view models, on one core), and then runs beside their
+        rendering. A small site makes it in this process (a fork costs more than it saves
+        there), and so does a rebuild whose index is the previous one."""
         self._background: Job | None = None
         build = incremental_build(self.settings)
         directory: Directory = self.context["directory"]
         digests = self.context.get("profile_digests")
-        if (build is None or digests is None or not worth_forking(len(directory.profiles))
-                or not isinstance(build.previous.search, IndexState)
-                or self.whole_index_reusable(build, everything(directory, digests))):
+        if not worth_forking(len(directory.profiles)) or (
+                build is not None and digests is not None
+                and self.whole_index_reusable(build, everything(directory, digests))):
             return
         # The forked process renders no Markdown of its own: the descriptions it analyses
-        # are rendered here first (the page generator finds them rendered).
-        remember(build.previous.markdown)
+        # are rendered here first, on both cores (the page generator finds them rendered).
+        if build is not None:
+            remember(build.previous.markdown)
         render_all(profile.description for profile in directory.profiles)
         staging = Path(self.output_path)
         self._background = Job(lambda: self.index_in_background(directory, build, digests,
@@ -550,8 +552,9 @@ class SearchIndexGenerator(Generator):
         staging = Path(self.output_path)
         if self._background is not None:
             state, terms_written, placed = self._background.result()
-            build.recorded(placed)
-            build.terms_written = terms_written
+            if build is not None:
+                build.recorded(placed)
+                build.terms_written = terms_written
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 stage.advance(len(directory.profiles))
             with report.stage("write", len(state.files) + len(RUNTIME) + 1, "files") as stage:
@@ -586,12 +589,13 @@ class SearchIndexGenerator(Generator):
         written for the next build; what the build records of it (the index's state, the
         analysis file's name, the files placed) handed back."""
         client = make_index(directory, build, digests)
-        state = place_index(client, build, everything(directory, digests), digests,
-                            directory, staging)
+        key = everything(directory, digests) if build and digests is not None else None
+        state = place_index(client, build, key, digests, directory, staging)
+        if build is None:  # a build without a cache (--full): nothing to hand on
+            return state, None, {}
         terms_written = f".terms-{os.getpid()}.pickle"
         build.write_terms(terms_written)
-        placed = build.placed_by("search/index/")
-        return state, terms_written, placed
+        return state, terms_written, build.placed_by("search/index/")
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
