@@ -198,10 +198,12 @@ class BuildCache:
 # a second a build; reading them back still costs what it did.
 STORED_PARTS = ("documents", "markdown", "rows", "similar", "fragments")
 REWRITE_SHARE = 0.2
-# Each profile's search analysis (profile digest -> search.index.analyse), in a file of its
-# own: a rebuild that makes its search index in a forked process (background.py) reads and
-# writes it there, off the build's critical path. Like the store's, its entries are functions
-# of their keys, so a terms file from another build of the same salt is never wrong.
+# Each profile's search analysis (profile digest -> search.index.analyse, pickled), and what
+# the index's statistics were (search/patching.py), in a file of its own: a rebuild that makes
+# its search index in a forked process (background.py) reads and writes it there, off the
+# build's critical path. Like the store's, the analysis entries are functions of their keys,
+# and the statistics say which documents they are of, so a terms file from another build of
+# the same salt is never wrong.
 TERMS_FILE = "terms.pickle"
 
 
@@ -234,8 +236,9 @@ class IncrementalBuild:
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()
-        self._previous_terms: dict | None = None
+        self._previous_terms: tuple[dict, object] | None = None
         self.next_terms: dict | None = None  # None: the terms file stays as it is
+        self.next_statistics = None  # written beside next_terms
         self.terms_written: str | None = None  # written by a forked process, moved in on save
 
     def _read(self) -> BuildCache:
@@ -266,27 +269,36 @@ class IncrementalBuild:
         return _TemplateBytecode(str(self.folder / "templates"))
 
     def previous_terms(self) -> dict:
-        """The previous build's analysis of each profile, read on first use."""
+        """The previous build's analysis of each profile, by profile digest, each pickled on
+        its own (search/index.py unpickles only those it needs), read on first use."""
+        return self._read_terms()[0]
+
+    def previous_statistics(self):
+        """What the previous build's search index left beside the analysis for the next one
+        to start from (search/patching.py), or None."""
+        return self._read_terms()[1]
+
+    def _read_terms(self) -> tuple[dict, object]:
         if self._previous_terms is None:
-            self._previous_terms = {}
+            self._previous_terms = ({}, None)
             if self.previous.salt:  # a cache of this salt was read
                 try:
                     with open(self.folder / TERMS_FILE, "rb") as file, _collector_paused():
-                        salt, terms = pickle.load(file)
+                        salt, terms, statistics = pickle.load(file)
                         collector.settle()  # as the cache's objects, for the same reason
                     if salt == self.salt:
-                        self._previous_terms = terms
+                        self._previous_terms = (terms, statistics)
                 except (OSError, EOFError, pickle.UnpicklingError, AttributeError,
                         ImportError, TypeError, ValueError):
                     pass
         return self._previous_terms
 
     def write_terms(self, name: str) -> None:
-        """Write next_terms into the cache folder's file ``name`` (a forked process's, moved
-        into place by save())."""
+        """Write next_terms and next_statistics into the cache folder's file ``name`` (a
+        forked process's, moved into place by save())."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with _collector_paused():
-            self._write(name, (self.salt, self.next_terms))
+            self._write(name, (self.salt, self.next_terms, self.next_statistics))
 
     # --- pages ---------------------------------------------------------------------------
 

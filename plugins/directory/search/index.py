@@ -30,6 +30,7 @@ import html
 import json
 import math
 import os
+import pickle
 import shutil
 import sys
 from collections import defaultdict
@@ -57,6 +58,7 @@ from ..slugs import slugify
 from ..validation import KINDS, Profile
 from .analyzer import SPEC, DirectoryTokenizer, term_of, terms_of, words
 from .near import near_lists, surface_words
+from .patching import PATCH_SHARE, StatisticsState, patch, state_of
 from .reuse import NO_MARGIN, IndexState, Unchanged, unchanged_since
 
 STATIC = Path(__file__).parent / "static"
@@ -222,6 +224,7 @@ class Statistics:
     postings: dict[str, list]
     doc_count: int
     average_lengths: list
+    totals: list[int] | None = None  # each field's total length (patching.py patches them)
 
 
 def whoosh_statistics(index) -> Statistics:
@@ -291,9 +294,12 @@ def statistics(directory: Directory, analysed=field_terms) -> Statistics:
     for field_number, table in enumerate(per_field):
         for term, (_, flat) in table.items():
             postings.setdefault(term, []).append([field_number, flat])
-    doc_count = len(directory.profiles)
+    return with_averages(postings, len(directory.profiles), totals)
+
+
+def with_averages(postings: dict[str, list], doc_count: int, totals: list[int]) -> Statistics:
     average_lengths = [total / (doc_count or 1) or 1 for total in totals]
-    return Statistics(postings, doc_count, average_lengths)
+    return Statistics(postings, doc_count, average_lengths, totals)
 
 
 def export(directory: Directory, index=None, stats: Statistics | None = None,
@@ -610,18 +616,84 @@ class SearchIndexGenerator(Generator):
 
 def make_index(directory: Directory, build, digests: dict | None, stage=None) -> ClientIndex:
     """The client index, from the profiles' analysis (cached in an incremental build) and
-    what is known unchanged since the previous build's (reuse.py)."""
-    analysis = cached_analysis(build, directory.profiles, digests, stage)
+    what is known unchanged since the previous build's (reuse.py); its statistics patched
+    from the previous build's when few profiles changed (patching.py)."""
     previous = build.previous.search if build else None
+    if build and digests is not None and isinstance(previous, IndexState):
+        index = patched_index(directory, build, digests, previous)
+        if index is not None:
+            if stage is not None:
+                stage.advance(len(directory.profiles))
+            return index
+    analysis = cached_analysis(build, directory.profiles, digests, stage)
     unchanged = None
     if build and digests is not None and isinstance(previous, IndexState):
         unchanged = unchanged_since(previous, [digests[p.key] for p in directory.profiles],
                                     [analysis[p.key][0] for p in directory.profiles],
-                                    build.previous_terms())
-    return export(directory, stats=statistics(
-        directory, analysed=lambda profile: analysis[profile.key][0]),
-        surface={word for _, words in analysis.values() for word in words},
-        unchanged=unchanged)
+                                    AnalysisOf(build.previous_terms()))
+    stats = statistics(directory, analysed=lambda profile: analysis[profile.key][0])
+    if build and digests is not None:
+        build.next_statistics = state_of(
+            stats.postings, stats.totals, [digests[p.key] for p in directory.profiles],
+            (analysis[p.key] for p in directory.profiles))
+    return export(directory, stats=stats,
+                  surface={word for _, words in analysis.values() for word in words},
+                  unchanged=unchanged)
+
+
+def patched_index(directory: Directory, build, digests: dict,
+                  previous: IndexState) -> ClientIndex | None:
+    """make_index for a rebuild in which few profiles changed, from the previous build's
+    statistics (patching.py), unpickling only the changed profiles' analyses; None when the
+    previous statistics are not of the previous index, or too much changed."""
+    state = build.previous_statistics()
+    doc_digests = [digests[profile.key] for profile in directory.profiles]
+    if (not isinstance(state, StatisticsState) or state.doc_digests != previous.doc_digests
+            or len(state.doc_digests) != len(doc_digests)):
+        return None
+    changed = [doc for doc, (new, old) in enumerate(zip(doc_digests, state.doc_digests))
+               if new != old]
+    if len(changed) > PATCH_SHARE * len(doc_digests):
+        return None
+    terms = build.previous_terms()
+    if any(state.doc_digests[doc] not in terms for doc in changed):
+        return None
+    analysed = AnalysisOf(terms)
+    old = {doc: analysed[state.doc_digests[doc]] for doc in changed}
+    new = {doc: analysed[doc_digests[doc]] if doc_digests[doc] in terms
+           else analyse(directory.profiles[doc]) for doc in changed}
+    postings, totals, next_state = patch(state, doc_digests, old, new)
+    unchanged = unchanged_since(previous, doc_digests, {doc: new[doc][0] for doc in changed},
+                                {state.doc_digests[doc]: old[doc] for doc in changed})
+    next_terms = {digest: terms[digest] for digest in doc_digests if digest in terms}
+    next_terms.update({doc_digests[doc]: pickled(new[doc]) for doc in changed})
+    build.next_terms, build.next_statistics = next_terms, next_state
+    return export(directory, stats=with_averages(postings, len(doc_digests), totals),
+                  surface=set(next_state.surface), unchanged=unchanged)
+
+
+def pickled(analysis) -> bytes:
+    """One profile's analysis as the terms file keeps it (incremental.py)."""
+    return pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class AnalysisOf(dict):
+    """The previous build's analyses (digest -> pickled analysis), unpickled as they are
+    read: a rebuild reads a few of 10,000."""
+
+    def __init__(self, pickled_analyses: dict):
+        super().__init__()
+        self._pickled = pickled_analyses
+
+    def __missing__(self, digest: bytes):
+        found = self[digest] = pickle.loads(self._pickled[digest])
+        return found
+
+    def __contains__(self, digest) -> bool:
+        return digest in self._pickled
+
+    def get(self, digest, default=None):
+        return self[digest] if digest in self._pickled else default
 
 
 def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | None,
@@ -656,7 +728,8 @@ def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=
     """Profile key -> analyse(profile), on two cores for many; in an incremental build the
     previous build's analysis of each profile whose digest is unchanged (digests.py: its
     fields decide its search text) is reused."""
-    previous = build.previous_terms() if build and digests is not None else {}
+    terms = build.previous_terms() if build and digests is not None else {}
+    previous = AnalysisOf(terms)
     missing = [profile for profile in profiles
                if digests is None or digests[profile.key] not in previous]
     fresh = dict(zip((profile.key for profile in missing),
@@ -664,7 +737,8 @@ def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=
     analysis = {profile.key: fresh[profile.key] if profile.key in fresh
                 else previous[digests[profile.key]] for profile in profiles}
     if build and digests is not None:
-        build.next_terms = {digests[key]: value for key, value in analysis.items()}
+        build.next_terms = {digests[key]: terms[digests[key]] if key not in fresh
+                            else pickled(value) for key, value in analysis.items()}
     if stage is not None:
         stage.advance(len(profiles))
     return analysis
