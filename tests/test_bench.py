@@ -43,3 +43,23 @@ def test_invoke_bench_prints_a_table_per_size_and_the_growth(tmp_path):
     assert re.search(r"20 -> 40 profiles \(x2\): ours x\d+\.\d, stock Pelican x\d+\.\d", report)
     # Not a terminal: plain stage lines, no redrawing.
     assert "[40] stock Pelican, run 1 of 1" in result.stderr and "\r" not in result.stderr
+    # What it deleted between measured runs was put aside, and deleted when it ended.
+    assert not list(tmp_path.glob(".discarded-*")) and not list(tmp_path.glob("*/.discarded-*"))
+
+
+def test_a_benchmark_deletes_nothing_between_measured_runs(tmp_path):
+    """discard() puts a folder out of the way at once; its files are deleted only by
+    empty_discarded(), when the benchmark ends (see discard's docstring for why)."""
+    from directory.bench import discard, empty_discarded
+
+    run = tmp_path / "builds-10" / "ours-1"
+    (run / "startups" / "x").mkdir(parents=True)
+    (run / "startups" / "x" / "index.html").write_text("page", encoding="utf-8")
+    discard(run)
+    assert not run.exists()
+    [aside] = (tmp_path / "builds-10").glob(".discarded-ours-1-*")
+    assert (aside / "startups" / "x" / "index.html").read_text(encoding="utf-8") == "page"
+    discard(tmp_path / "builds-10")
+    discard(tmp_path / "never-made")  # nothing to put aside
+    empty_discarded(tmp_path)
+    assert list(tmp_path.iterdir()) == []

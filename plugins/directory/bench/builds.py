@@ -237,10 +237,10 @@ def measure_builds(label, content: Path, work: Path, runs: int, progress,
                    incremental: bool = True) -> tuple[BuildFigures, Path]:
     """Every build figure for one directory; returns them and the site our last full build
     made (the search benchmark then indexes it with Pagefind and serves it)."""
-    from . import pagefind_index
+    from . import discard, pagefind_index
 
     work = Path(work)
-    shutil.rmtree(work, ignore_errors=True)
+    discard(work)
     work.mkdir(parents=True)
     profiles = write_articles(content, work / "articles")
     figures = BuildFigures(label, profiles)
@@ -264,8 +264,8 @@ def measure_builds(label, content: Path, work: Path, runs: int, progress,
     if incremental:
         measure_incremental(label, content, work, figures, progress)
     for run in range(1, runs):  # the last full build's site is kept for the search benchmark
-        shutil.rmtree(work / f"ours-{run}", ignore_errors=True)
-        shutil.rmtree(work / f"pelican-{run}", ignore_errors=True)
+        discard(work / f"ours-{run}")  # deleted when the benchmark ends
+        discard(work / f"pelican-{run}")
     return figures, site
 
 
@@ -362,7 +362,8 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
     then how build time grows with size."""
     from contextlib import ExitStack
 
-    from . import add_blank_pages, first_query, launch, measure, synthetic_content
+    from . import (add_blank_pages, empty_discarded, first_query, launch, measure,
+                   synthetic_content)
     from .progress import Progress
 
     progress = progress or Progress()
@@ -394,4 +395,5 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
             tables.append(build_table(figures, results))
             progress.note(tables[-1])  # each size's table as soon as it is measured
             all_figures.append(figures)
+        stack.callback(empty_discarded, workdir)  # what discard() put aside, at the end
     return "\n\n".join(tables + [growth(all_figures)]).rstrip() + "\n"
