@@ -117,9 +117,9 @@ def test_the_samples_and_a_synthetic_directory_take_the_fast_path(tmp_path):
 
 
 def test_a_schema_with_a_keyword_outside_the_known_set_gets_no_fast_path(monkeypatch):
-    real = schema_validator("startup").schema
-    monkeypatch.setattr(validation, "schema_validator", lambda kind: type(
-        "V", (), {"schema": {**real, "dependentRequired": {"city": ["region"]}}})())
+    real = validation.profile_schema("startup")
+    monkeypatch.setattr(validation, "profile_schema",
+                        lambda kind: {**real, "dependentRequired": {"city": ["region"]}})
     validation.fast_check.cache_clear()
     try:
         assert validation.fast_check("startup") is None
@@ -132,3 +132,39 @@ def test_a_schema_with_a_keyword_outside_the_known_set_gets_no_fast_path(monkeyp
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_schema_is_within_the_known_keywords(kind):
     assert validation.fast_check(kind) is not None
+
+
+DATE_EDGES = ["2024-02-29", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01T00:00",
+              "２０２４-01-01", "2024-01-01\n", " 2024-01-01", "0000-01-01", "9999-12-31",
+              "2024/01/01", "", "20240101", "2024-W01-1", "2024-001", 20240101, None]
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.one_of(st.sampled_from(DATE_EDGES), st.text(max_size=14),
+                 st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
+                 st.dates().map(lambda day: day.isoformat())))
+def test_the_fast_checks_date_rule_is_jsonschemas(value):
+    """validation.is_date is jsonschema's "date" format rule, written out so that the fast
+    check needs no jsonschema import."""
+    from jsonschema import Draft202012Validator
+
+    assert validation.is_date(value) == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
+
+
+def test_a_valid_profile_is_checked_without_importing_jsonschema(tmp_path):
+    """jsonschema (a tenth of a rebuild's start) is imported only for a profile that fails
+    the fast check."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys; sys.path.insert(0, 'plugins')\n"
+        "from pathlib import Path\n"
+        "from directory.pipeline import read_directory\n"
+        "directory, problems = read_directory(Path('content'))\n"
+        "assert directory and not problems, problems\n"
+        "print('jsonschema' in sys.modules)\n")
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == "False"

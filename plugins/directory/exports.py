@@ -20,7 +20,7 @@ from functools import lru_cache
 from .markup import render_markdown
 from .provenance import ProfileRecord
 from .relations import Directory
-from .validation import KINDS, SCHEMAS, schema_validator
+from .validation import KINDS, SCHEMAS, profile_schema
 
 # Bump the major number when a consumer's code would break (a key removed or renamed), the
 # minor number when keys are only added.
@@ -36,7 +36,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def field_names(kind: str) -> list[str]:
     """The fields a profile of ``kind`` may have, in its schema's order."""
-    return list(schema_validator(kind).schema["properties"])
+    return list(profile_schema(kind)["properties"])
 
 
 def all_field_names() -> list[str]:
@@ -125,11 +125,11 @@ def directory_schema(base: str | None) -> dict:
     day = {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]}
     for kind in KINDS:
         fields = {}
-        profile_schema = schema_validator(kind).schema
-        for name, rule in profile_schema["properties"].items():
+        schema = profile_schema(kind)
+        for name, rule in schema["properties"].items():
             rule = local_refs(copy.deepcopy(rule))
             target = defs[rule["$ref"].rsplit("/", 1)[1]] if "$ref" in rule else rule
-            optional = name not in profile_schema.get("required", [])
+            optional = name not in schema.get("required", [])
             if optional and target.get("type") != "array":  # lists are [] when empty, others null
                 description = rule.pop("description", None)
                 rule = {"anyOf": [rule, {"type": "null"}]}

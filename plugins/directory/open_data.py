@@ -24,7 +24,7 @@ from .parallel import worth_forking
 from .provenance import repository_url
 from .reporting import incremental_build
 from .social_image import social_card_png
-from .validation import KINDS, SCHEMAS, schema_validator
+from .validation import KINDS, SCHEMAS, profile_schema
 
 ABOUT_DATA = "about/data/index.html"
 COMMON_DEFS = json.loads((SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
@@ -50,7 +50,7 @@ def field_rows() -> list[FieldRow]:
     rows = []
     for name in exports.all_field_names():
         kinds = [kind for kind in KINDS if name in exports.field_names(kind)]
-        rule = schema_validator(kinds[0]).schema["properties"][name]
+        rule = profile_schema(kinds[0])["properties"][name]
         if len(kinds) > 1 and "$ref" in rule:  # shared: the common definition's wording
             rule = COMMON_DEFS.get(rule["$ref"].rsplit("/", 1)[1], rule)
         rows.append(FieldRow(name, "all" if len(kinds) == len(KINDS) else ", ".join(kinds),

@@ -19,7 +19,7 @@ import yaml
 from .duplicates import identity_name, is_shared_host, website_host
 from .loading import KIND_FOLDERS, _YAML12_NUMBER, load_content
 from .slugs import slugify
-from .validation import SCHEMAS, schema_validator
+from .validation import SCHEMAS, profile_schema
 
 KINDS = tuple(KIND_FOLDERS.values())
 SIMILAR = 0.85  # difflib ratio of two normalised names above which we warn
@@ -94,7 +94,7 @@ def similar_profiles(kind: str, name: str, website: str | None, content: Path) -
 
 def template(kind: str, name: str, slug: str, path: Path, website: str | None,
              content: Path) -> str:
-    schema = schema_validator(kind).schema
+    schema = profile_schema(kind)
     required = set(schema.get("required", []))
     schema_path = Path(os.path.relpath(SCHEMAS / f"{kind}.schema.json", path.parent)).as_posix()
     lines = [
@@ -127,7 +127,7 @@ def example_values(kind: str, slug: str, content: Path) -> dict[str, str]:
         found = sorted(path.stem for path in (content / folder).glob("*.yaml"))
         return found[0] if found else fallback
 
-    formats = schema_validator("program").schema["properties"]["format"]["enum"]
+    formats = profile_schema("program")["properties"]["format"]["enum"]
     return {
         "description": "|\n  A few paragraphs in Markdown: **bold**, *italic*, lists and ### headings.",
         "website": f"https://{slug}.example/",

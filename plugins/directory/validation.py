@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from .duplicates import check_escape_hatch, find_duplicates
 from .duplicates import identity_name  # noqa: F401  (bench/synthetic.py imports it from here)
@@ -71,15 +70,47 @@ class Profile:
 
 
 @lru_cache(maxsize=None)
-def schema_validator(kind: str, schemas: Path = SCHEMAS) -> Draft202012Validator:
-    documents = {path.name: json.loads(path.read_text(encoding="utf-8"))
-                 for path in sorted(schemas.glob("*.schema.json"))}
+def schema_documents(schemas: Path = SCHEMAS) -> dict[str, dict]:
+    return {path.name: json.loads(path.read_text(encoding="utf-8"))
+            for path in sorted(schemas.glob("*.schema.json"))}
+
+
+@lru_cache(maxsize=None)
+def profile_schema(kind: str) -> dict:
+    """The JSON Schema of a kind of profile, its references to the shared definitions
+    inlined (inline_references)."""
+    documents = schema_documents()
+    return inline_references(documents[f"{kind}.schema.json"], documents)
+
+
+@lru_cache(maxsize=None)
+def schema_validator(kind: str):
+    """jsonschema's validator of a kind of profile: it finds and explains every problem.
+    Imported here, when a profile needs it: valid profiles never do (fast_check), and the
+    import was a tenth of a rebuild's start."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
     registry = Registry().with_resources(
-        (name, Resource.from_contents(contents)) for name, contents in documents.items())
+        (name, Resource.from_contents(contents)) for name, contents in schema_documents().items())
     # The format checker checks "format": "date" (the 'added' field) with date.fromisoformat.
-    return Draft202012Validator(inline_references(documents[f"{kind}.schema.json"], documents),
-                                registry=registry,
+    return Draft202012Validator(profile_schema(kind), registry=registry,
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+# jsonschema's "date" format rule (jsonschema/_format.py, is_date), written out so that the
+# fast check needs no jsonschema; tests/test_validation_fast_path.py holds the two to one
+# verdict.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def is_date(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        return bool(_DATE.fullmatch(value) and datetime.date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 # The keywords our schemas use. For these, draft 7 (what fastjsonschema compiles) and draft
@@ -115,13 +146,11 @@ def fast_check(kind: str):
     jsonschema, which walks the schema for every value to be able to explain each error; a
     build of 10,000 profiles spent most of its validation there. Valid documents (nearly all of
     them) stop here; any other goes to jsonschema, which finds and explains every problem."""
-    schema = schema_validator(kind).schema
+    schema = profile_schema(kind)
     if not schema_keywords(schema) <= FAST_KEYWORDS:
         return None
-    checker = Draft202012Validator.FORMAT_CHECKER  # jsonschema's own "date" rule
     draft7 = {key: value for key, value in schema.items() if key != "$schema"}
-    return fastjsonschema.compile(draft7, formats={
-        "date": lambda value: checker.conforms(value, "date")})
+    return fastjsonschema.compile(draft7, formats={"date": is_date})
 
 
 def passes_fast(kind: str, view) -> bool:
@@ -245,10 +274,10 @@ def check_document(document: Document, content: Path) -> list[Problem]:
 
 def schema_problems(document: Document) -> list[Problem]:
     """What the JSON Schema of the document's kind says of its data."""
-    validator = schema_validator(document.kind)
-    view = schema_view(document.data, validator.schema)
+    view = schema_view(document.data, profile_schema(document.kind))
     if passes_fast(document.kind, view):
         return []
+    validator = schema_validator(document.kind)
     return [
         problem
         for error in validator.iter_errors(view)
@@ -401,7 +430,7 @@ def check_references(documents: list[Document], existing: set) -> list[Problem]:
     for document in documents:
         if not isinstance(document.data, dict):
             continue
-        allowed = schema_validator(document.kind).schema["properties"]
+        allowed = profile_schema(document.kind)["properties"]
         for key, kind in REFERENCE_KINDS.items():
             items = document.data.get(key) if key in allowed else None
             for index, slug in enumerate(items if isinstance(items, list) else []):
