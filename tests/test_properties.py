@@ -205,3 +205,15 @@ def test_the_build_succeeds_or_fails_cleanly(good_build, mutation):
             assert not path.is_symlink() and path.resolve().is_relative_to(output), path
     finally:
         box.close()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_a_correction_links_quoting_is_urllibs(text):
+    """provenance.quote_all, the translate table behind every correction link, is
+    urllib.parse.quote(text, safe="") for any text."""
+    from urllib.parse import quote
+
+    from directory.provenance import quote_all
+
+    assert quote_all(text) == quote(text, safe="")

@@ -50,6 +50,18 @@ class ProfileRecord:
         return self.added.date().isoformat() if self.added else None
 
 
+# quote(text, safe="") of ASCII text, as one str.translate: quote works byte by byte in
+# Python, and the two links of every profile were a fifth of its records' time.
+_ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_PERCENT_ENCODED = {code: f"%{code:02X}" for code in range(128) if chr(code) not in _ALWAYS_SAFE}
+
+
+def quote_all(text: str) -> str:
+    """urllib.parse.quote(text, safe=""): every character but letters, digits and _.-~
+    percent-encoded (as UTF-8)."""
+    return text.translate(_PERCENT_ENCODED) if text.isascii() else quote(text, safe="")
+
+
 def from_timestamp(seconds: int | None) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
@@ -90,8 +102,8 @@ def profile_records(directory: Directory, content: Path, settings: dict,
             # id. Written out as urlencode(..., quote_via=quote) writes it, at a third of its
             # cost: the parameter names need no quoting.
             correction = (f"{repo}/issues/new?template={CORRECTION_QUERY}"
-                          f"&title={quote(f'Fix: {profile.name}', safe='')}"
-                          f"&profile={quote(page_url(profile) or source_file, safe='')}")
+                          f"&title={quote_all(f'Fix: {profile.name}')}"
+                          f"&profile={quote_all(page_url(profile) or source_file)}")
         records[profile.key] = ProfileRecord(added, from_timestamp(changed.get(source)), edit,
                                              correction)
     return records
