@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SETTINGS, copy_content, run_module, write_profile
+from conftest import CONTENT, ROOT, SETTINGS, copy_content, run_module, write_profile
 from test_build import tree_hashes
 
 from directory import linking, parallel, staging
@@ -465,3 +465,25 @@ def test_pruning_skips_a_cache_folder_that_vanished_while_it_looked(tmp_path):
     (tmp_path / "gone").symlink_to(tmp_path / "removed-by-another-build")
     (tmp_path / "a-file").write_text("not a cache")
     assert caches_beyond_the_newest(tmp_path, 3) == [tmp_path / "cache-3", tmp_path / "cache-4"]
+
+
+def test_a_profile_page_declares_every_profile_it_shows():
+    """A profile page's depends_on (made only when asked for) names the profile, its related
+    and its similar profiles: every profile whose card or entry its view model holds."""
+    from directory.pages import site_pages
+    from directory.pipeline import read_directory
+    from directory.provenance import ProfileRecord
+
+    directory, problems = read_directory(CONTENT)
+    assert not problems
+    records = {p.key: ProfileRecord(None, None, None, None) for p in directory.profiles}
+    checked = 0
+    for page in site_pages(directory, records):
+        if page.template != "profile":
+            continue
+        view = page.variables["page"]
+        shown = {view.profile.key} | {card.profile.key for card in view.similar} | {
+            p.key for section in view.related for p in section.profiles}
+        assert callable(page.depends_on) and page.depends_on() == frozenset(shown)
+        checked += 1
+    assert checked == len(directory.profiles)

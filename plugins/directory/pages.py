@@ -105,10 +105,11 @@ class Page:
     view: dict | Callable[[], dict]
     relative_urls: bool = True
     # For incremental builds (incremental.py): the profiles (keys) whose data the page shows,
-    # or ALL_PROFILES. Declaring it also promises that the template reads nothing but
-    # ``variables`` and the settings, so the page can be reused while its view model is
-    # unchanged. None, the default, means unknown: the page is rendered on every build.
-    depends_on: frozenset | str | None = None
+    # or ALL_PROFILES, or a function that makes them (called only when they are asked for).
+    # Declaring it also promises that the template reads nothing but ``variables`` and the
+    # settings, so the page can be reused while its view model is unchanged. None, the
+    # default, means unknown: the page is rendered on every build.
+    depends_on: frozenset | str | Callable[[], frozenset] | None = None
     # Plain values and profile digests (digests.py) that the view model is made of, all of
     # them: equal inputs make equal variables, so the page's fingerprint is taken from these
     # instead of from its variables. None: the fingerprint is taken from the variables.
@@ -223,9 +224,10 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
         pages.append(Page(f"{profile.url}index.html", "profile",
                           partial(profile_view, directory, profile, similar[profile.key],
                                   records[profile.key], card_of, text_links),
-                          depends_on=frozenset([profile.key]).union(
-                              p.key for kind in KINDS for p in related[kind]).union(
-                              other.key for other in similar[profile.key]),
+                          # Made only if asked for: 10,000 sets were a tenth of a rebuild's
+                          # page list, and the fingerprint is made from the inputs.
+                          depends_on=partial(profile_dependencies, profile, related,
+                                             similar[profile.key]),
                           inputs=inputs("profile", shown([profile]),
                                         tuple(shown(related[kind]) for kind in KINDS),
                                         shown(similar[profile.key]))))
@@ -245,6 +247,13 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
     pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset(),
                       inputs=inputs("404")))
     return pages
+
+
+def profile_dependencies(profile: Profile, related: dict[str, list[Profile]],
+                         similar: list[Profile]) -> frozenset:
+    """The profiles a profile's page shows: itself, its related and its similar profiles."""
+    return frozenset([profile.key]).union(
+        p.key for kind in KINDS for p in related[kind]).union(other.key for other in similar)
 
 
 # The view models of site_pages: each reads only what its page's inputs stand for.
