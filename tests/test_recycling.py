@@ -109,13 +109,19 @@ def test_a_failed_build_recycles_the_spare_it_took_and_keeps_the_output(tmp_path
     assert beside(output, staging.STAGING_PREFIX) == []
 
 
-def test_a_recycler_that_died_leaves_a_folder_the_next_build_removes(tmp_path, monkeypatch):
+def stale_folder_beside(output: Path, prefix: str, name: str) -> Path:
+    """A folder named as the recycler names its own, holding a stale page."""
+    folder = output.parent / f".{output.name}{prefix}{name}"
+    (folder / "startups" / "stale").mkdir(parents=True)
+    (folder / "startups" / "stale" / "index.html").write_text("stale", encoding="utf-8")
+    return folder
+
+
+def test_a_recycler_that_died_leaves_a_folder_the_next_build_removes(tmp_path):
     content = copy_content(tmp_path / "content")
     output = build(content, tmp_path / "site" / "output")
     # What a recycler killed half-way leaves: a recycling folder, files still in it, unlocked.
-    dead = output.parent / f".{output.name}{staging.RECYCLING_PREFIX}dead"
-    (dead / "startups" / "old").mkdir(parents=True)
-    (dead / "startups" / "old" / "index.html").write_text("stale", encoding="utf-8")
+    dead = stale_folder_beside(output, staging.RECYCLING_PREFIX, "dead")
     build(content, output)
     assert not dead.exists()
     fresh = build(content, tmp_path / "fresh" / "output")
@@ -144,9 +150,7 @@ def test_a_build_waits_for_a_recycler_at_work_and_leaves_its_folder_alone(tmp_pa
 def test_a_spare_without_its_folder_list_is_not_used(tmp_path):
     content = copy_content(tmp_path / "content")
     output = build(content, tmp_path / "site" / "output")
-    odd = output.parent / f".{output.name}{staging.SPARE_PREFIX}odd"
-    (odd / "startups" / "stale").mkdir(parents=True)
-    (odd / "startups" / "stale" / "index.html").write_text("stale", encoding="utf-8")
+    stale_folder_beside(output, staging.SPARE_PREFIX, "odd")  # no list of its folders
     build(content, output)
     assert not (output / "startups" / "stale").exists()
     fresh = build(content, tmp_path / "fresh" / "output")
