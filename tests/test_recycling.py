@@ -155,3 +155,19 @@ def test_a_spare_without_its_folder_list_is_not_used(tmp_path):
     assert not (output / "startups" / "stale").exists()
     fresh = build(content, tmp_path / "fresh" / "output")
     assert tree_hashes(output) == tree_hashes(fresh)
+
+
+def test_a_first_build_leaves_a_spare_of_its_folders(tmp_path):
+    """No output was replaced, so none can be recycled: the spare is made of the new output's
+    folders instead, for the rebuild that usually follows a first build."""
+    content = copy_content(tmp_path / "content")
+    output = build(content, tmp_path / "site" / "output")
+    spare = spare_after_the_recycler(output)
+    assert files_under(spare) == [staging.SPARE_FOLDERS]
+    assert folders_under(spare) == folders_under(output)
+    assert set((spare / staging.SPARE_FOLDERS).read_text(encoding="utf-8").splitlines()) == \
+        folders_under(output)
+    inodes = {relative: (spare / relative).stat().st_ino for relative in folders_under(spare)}
+    build(content, output)
+    assert {relative: (output / relative).stat().st_ino
+            for relative in folders_under(output)} == inodes

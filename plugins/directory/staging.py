@@ -64,9 +64,12 @@ def publish_output(pelican) -> None:
     staging = Path(pelican.output_path)
     _prune_unused(staging, getattr(pelican, "spare_folders", None))
     previous = _sibling(output, PREVIOUS_PREFIX)
-    if output.exists():
+    first = not output.exists()
+    if not first:
         output.rename(previous)
     staging.rename(output)
+    if first:  # no previous output to recycle: a spare made of the new one's folders
+        _prepare_spare(output)
     remove_previous(previous, output)
     pelican.output_path = str(output)
     pelican.settings["OUTPUT_PATH"] = str(output)
@@ -87,44 +90,81 @@ def remove_previous(previous: Path, output: Path) -> None:
 
 
 def _recycle(folder: Path, output: Path) -> bool:
-    """Hand ``folder`` to a detached recycler, which empties it of files and leaves it as a
+    """Hand ``folder`` to a detached recycler, which empties it of its files and leaves it as a
     spare; False if none could be started. The folder is renamed first (out of the way: the
     next build in this process reuses the name) and locked (flock) on behalf of the recycler,
     which inherits the lock: the next build waits for the lock, not for a guess of time, and
-    a recycler that dies releases it."""
-    output = folder.parent / folder.name.partition(".")[2].rpartition(".")[0]
-    recycling = output.parent / f".{output.name}{RECYCLING_PREFIX}{uuid.uuid4().hex}"
+    a recycler that dies releases it. Locked before it is renamed: no build ever sees it
+    unlocked under its recycling name before the recycler is done."""
+    recycling = _recycling_name(output)
     try:
-        folder.rename(recycling)
-        lock = os.open(recycling, os.O_RDONLY | os.O_DIRECTORY)
+        lock = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return False
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        # -I -S: no site packages, no user paths: the recycler starts in a few milliseconds.
-        subprocess.Popen([sys.executable, "-I", "-S", str(RECYCLER), str(recycling), str(lock)],
-                         pass_fds=(lock,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        folder.rename(recycling)
     except OSError:
         os.close(lock)
-        shutil.rmtree(recycling, ignore_errors=True)
-        return True  # gone all the same
-    os.close(lock)  # the recycler holds the lock now
+        return False
+    if not _start_recycler(lock, "empty", recycling):
+        shutil.rmtree(recycling, ignore_errors=True)  # gone all the same
     return True
 
 
-def _empty_into_spare(recycling: str) -> None:
-    """The recycler: every file under ``recycling`` unlinked, its folders listed in it, and the
-    bare tree renamed to a spare (or deleted, when a spare of that output is there already)."""
-    folders, stack = [], [recycling]
+def _prepare_spare(output: Path) -> None:
+    """After the first build into ``output``, which replaced no output to recycle: a detached
+    recycler makes a spare of the same (empty) folders, so that the next build, typically a
+    rebuild after an edit, does not make its 10,500 folders itself. Small sites need none."""
+    if not _entries_at_least(output, RECYCLE_ENTRIES) or any(
+            output.parent.glob(f".{output.name}{SPARE_PREFIX}*")):
+        return
+    recycling = _recycling_name(output)
+    try:
+        recycling.mkdir()
+        lock = os.open(recycling, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    if not _start_recycler(lock, "copy", recycling, output):
+        shutil.rmtree(recycling, ignore_errors=True)
+
+
+def _recycling_name(output: Path) -> Path:
+    return output.parent / f".{output.name}{RECYCLING_PREFIX}{uuid.uuid4().hex}"
+
+
+def _start_recycler(lock: int, *args) -> bool:
+    """Start the recycler (this file as a script) with ``args``; it inherits ``lock``, which
+    this process then lets go of."""
+    try:
+        # -I -S: no site packages, no user paths: the recycler starts in a few milliseconds.
+        subprocess.Popen([sys.executable, "-I", "-S", str(RECYCLER), *map(str, args)],
+                         pass_fds=(lock,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(lock)  # the recycler holds the lock now (or nobody does)
+
+
+def _empty_into_spare(recycling: str, source: str | None = None) -> None:
+    """The recycler: every file under ``recycling`` unlinked (or, given ``source``, every
+    folder of ``source`` made in it), its folders listed in it, and the bare tree renamed to a
+    spare (or deleted, when a spare of that output is there already)."""
+    folders, stack = [], [source or recycling]
     while stack:
         current = stack.pop()
         with os.scandir(current) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-                    folders.append(os.path.relpath(entry.path, recycling))
-                else:
+                    folder = os.path.relpath(entry.path, source or recycling)
+                    folders.append(folder)
+                    if source:
+                        os.mkdir(os.path.join(recycling, folder))  # parents come first
+                elif not source:
                     os.unlink(entry.path)
     with open(os.path.join(recycling, SPARE_FOLDERS), "w", encoding="utf-8") as file:
         file.write("".join(f"{folder}\n" for folder in folders))
@@ -264,4 +304,5 @@ def _still_running(pid: str) -> bool:
 
 
 if __name__ == "__main__":
-    _empty_into_spare(sys.argv[1])  # the lock (an inherited descriptor) ends with the process
+    # `empty FOLDER` or `copy FOLDER SOURCE`; the lock (an inherited descriptor) ends with it.
+    _empty_into_spare(sys.argv[2], sys.argv[3] if sys.argv[1] == "copy" else None)
