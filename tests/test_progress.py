@@ -17,9 +17,24 @@ def test_on_a_terminal_the_stage_is_redrawn_with_its_count():
         for done in range(1, 4):
             progress.update(done, 3)
         progress.close()
-    drawn = os.read(main, 4096).decode()
-    os.close(main)
+    drawn = read_all(main)
     assert "\r\x1b[Ksynth: writing 3 profiles 3/3" in drawn
+
+
+def read_all(main: int) -> str:
+    """Everything written to the terminal: one read may return part of it (a pseudo-terminal
+    hands it over in pieces); once the other end is closed and all is read, Linux says EIO."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return b"".join(chunks).decode()
 
 
 def test_elsewhere_one_plain_line_per_stage():
