@@ -42,8 +42,12 @@ PAGES = {
     "about-data": "/about/data/",
     "not-found": "/404.html",
 }
+# Settled: the first results drawn, and the filter counts that follow them (the results list
+# is aria-busy until both are done). Counting controls between the two found fewer than a
+# moment later: the filters' checkboxes are drawn once facets.json has arrived.
 SEARCH_READY = ("document.documentElement.classList.contains('search-ready')"
-                " && document.querySelectorAll('#search-results li').length > 0")
+                " && document.querySelectorAll('#search-results li').length > 0"
+                " && !document.getElementById('search-results').hasAttribute('aria-busy')")
 
 
 @pytest.fixture(scope="module")
