@@ -126,6 +126,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         pass  # the console is for build results
 
 
+WATCH_READY_MS = 200
+
+
 def preview(root: Path, settings: Path, content: Path, output: Path, port: int) -> None:
     """Build, serve and rebuild on change until interrupted (Ctrl-C)."""
     content, output = content.resolve(), output.resolve()
@@ -135,9 +138,19 @@ def preview(root: Path, settings: Path, content: Path, output: Path, port: int) 
     server = PreviewServer(output, port)
     server.build = int(built)
     server.start()
-    print(f"Serving {output} at {server.url} (rebuilds on change; Ctrl-C stops)", flush=True)
+    announced = False
     try:
-        for changes in watch(*watched_paths(root, content)):
+        # The watcher is set up when the loop starts: "Serving" is said only once it is (the
+        # first, empty, yield comes after WATCH_READY_MS without a change), so that an edit made
+        # as soon as the line appears is seen.
+        for changes in watch(*watched_paths(root, content), yield_on_timeout=True,
+                             rust_timeout=WATCH_READY_MS):
+            if not announced:
+                announced = True
+                print(f"Serving {output} at {server.url} (rebuilds on change; Ctrl-C stops)",
+                      flush=True)
+            if not changes:
+                continue
             names = sorted({Path(path).name for _, path in changes})
             print(f"Changed: {', '.join(names)}; rebuilding...", flush=True)
             if build_in_subprocess(root, settings, content, output):
