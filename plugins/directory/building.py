@@ -10,7 +10,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from . import background, collector, reporting
+from . import collector, reporting
 from .staging import discard_output
 
 
@@ -27,9 +27,8 @@ def build_site(settings_file: Path, content: Path | None = None, output: Path | 
     try:
         pelican.run()
     except BaseException:
-        background.cancel_all()  # nothing may go on writing into the staging folder
+        reporting.end_helpers(pelican)  # nothing may go on writing into the staging folder
         collector.restore()  # the build's last signal, which restores it, never came
-        reporting.abandon(pelican)  # no process may still be linking into the staging folder
         discard_output(pelican)  # the half-written staging folder; output/ was never touched
         raise
     return pelican

@@ -159,7 +159,6 @@ class _DigestPickler(pickle.Pickler):
         return _fields, (name, value.__dict__)
 
 
-
 class _TemplateBytecode(FileSystemBytecodeCache):
     """Jinja's bytecode files, in a folder made when the first is written: a build that stops
     before rendering (bad content) leaves no cache behind."""
@@ -347,10 +346,6 @@ class IncrementalBuild:
         except OSError:
             return False
         return (status.st_ino, status.st_size, status.st_mtime_ns) == entry[1]
-
-    def record(self, save_as: str, fingerprint: bytes) -> None:
-        """A file this build wrote itself, for the next build to reuse."""
-        self.next.pages[save_as] = (fingerprint, NOT_PUBLISHED)
 
     def placed_by(self, prefix: str) -> dict[str, tuple]:
         """What this build knows of the files under ``prefix`` that it wrote or linked (a

@@ -83,9 +83,6 @@ class Document:
                                                    state.pop("key_marks")))
         return state
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-
     def __getattr__(self, name: str):
         """The marks of an unpickled document, unpacked on first use."""
         packed = self.__dict__.get("packed_marks")

@@ -20,7 +20,7 @@ REPORT = "DIRECTORY_REPORT"
 CACHE = "DIRECTORY_CACHE"
 # Settings: DIRECTORY_INCREMENTAL = False makes every build a full one.
 INCREMENTAL = "DIRECTORY_INCREMENTAL"
-AT_EXIT = "DIRECTORY_AT_EXIT"  # this build's exit handler (_end_helpers)
+AT_EXIT = "DIRECTORY_AT_EXIT"  # this build's exit handler (end_helpers)
 
 
 def start(pelican) -> None:
@@ -29,7 +29,7 @@ def start(pelican) -> None:
     # A build that stops without build_site's cleanup (plain `pelican`, which exits through
     # sys.exit) ends its helpers at exit, before staging's own exit handler (registered
     # earlier, so run later) recycles the staging folder: nothing may write into it after.
-    settings[AT_EXIT] = handler = partial(_end_helpers, pelican)
+    settings[AT_EXIT] = handler = partial(end_helpers, pelican)
     atexit.register(handler)
     settings[REPORT] = BuildReport()
     output = getattr(pelican, "final_output_path", pelican.output_path)
@@ -56,7 +56,9 @@ def settle(pelican) -> None:
         build.links.finish()
 
 
-def _end_helpers(pelican) -> None:
+def end_helpers(pelican) -> None:
+    """A build that stops: its forked jobs and its linking process ended, before the staging
+    folder they write into goes."""
     background.cancel_all()
     abandon(pelican)
 

@@ -717,7 +717,7 @@ def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | N
 def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[str, ...]]:
     """A profile's field_terms, and its words as the near/ lists take them (near.py). The
     words are interned: 10,000 profiles hold some 700,000 of them, but only a few ten
-    thousand distinct ones, and the cache (which pickles a shared string once) keeps them so."""
+    thousand distinct ones."""
     field_words = [words(text) for text in searchable_fields(profile).values()]
     distinct = set().union(*field_words)
     kept = sorted(word for word in distinct if term_of(word) is not None)  # near.words_of
