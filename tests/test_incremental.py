@@ -136,6 +136,68 @@ def test_digests_depend_on_values_not_on_which_objects_are_shared():
         Fingerprints().of(looped)
 
 
+def count_reads(monkeypatch) -> list[str]:
+    """The profile files the incremental loader reads (to hash them) from now on."""
+    from directory import incremental
+
+    reads: list[str] = []
+
+    def reading(name, *args, **kwargs):
+        if str(name).endswith(".yaml"):  # not the cache's own files
+            reads.append(str(name))
+        return open(name, *args, **kwargs)
+
+    monkeypatch.setattr(incremental, "open", reading, raising=False)
+    return reads
+
+
+def test_files_are_known_by_their_status_and_an_edit_that_keeps_size_and_time_is_seen(
+        site, monkeypatch):
+    """A file whose status was set before the previous build read it is not read again
+    while its status is the same. An edit that keeps the size and puts the modification
+    time back still moves the change time: the file is read and its page built again."""
+    import os
+
+    from directory import incremental
+
+    content, output, theme, tmp_path = site
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # the sample files are seconds old
+    build_counted(content, output, tmp_path / "cache", THEME=str(theme))  # notes every status
+    reads = count_reads(monkeypatch)
+    assert build_counted(content, output, tmp_path / "cache", THEME=str(theme))["written"] == 0
+    assert reads == []
+    profile = content / "startups" / "pick-my-solar.yaml"
+    before = profile.stat()
+    text = profile.read_text(encoding="utf-8")
+    assert "Pick My Solar" in text
+    profile.write_text(text.replace("Pick My Solar", "PICK MY SOLAR"), encoding="utf-8")
+    os.utime(profile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (profile.stat().st_size, profile.stat().st_mtime_ns) == (before.st_size,
+                                                                     before.st_mtime_ns)
+    assert build_counted(content, output, tmp_path / "cache", THEME=str(theme))["written"] > 0
+    assert reads == [str(profile)]
+    assert "PICK MY SOLAR" in (output / "startups" / "pick-my-solar" / "index.html").read_text(
+        encoding="utf-8")
+    fresh = tmp_path / "fresh" / "output"
+    build_counted(content, fresh, tmp_path / "fresh-cache", THEME=str(theme))
+    assert tree_hashes(output) == tree_hashes(fresh)
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(site, monkeypatch):
+    """File times tick every few milliseconds: a file changed shortly before a build read
+    it could change again with the same status, so the next build reads it again."""
+    from directory import incremental
+
+    content, output, theme, tmp_path = site
+    monkeypatch.setattr(incremental, "RACY_NS", 3600 * 10**9)  # every file is 'just changed'
+    reads = count_reads(monkeypatch)
+    build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert len(reads) > 30
+    reads.clear()
+    build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert len(reads) > 30
+
+
 def test_edited_summary_rewrites_only_the_pages_that_show_it(site):
     content, output, theme, tmp_path = site
     profile = content / "startups" / "pick-my-solar.yaml"
@@ -220,6 +282,78 @@ def test_an_edit_that_moves_the_average_lengths_keeps_the_search_index_exact(sit
     assert (index / "terms" / "ze.json").stat().st_ino != shards.get(index / "terms" / "ze.json")
     linked = {path for path, inode in shards.items() if path.stat().st_ino == inode}
     assert any(path.parent.name == "previews" for path in linked)
+
+
+def test_after_an_edit_only_the_pages_that_show_the_edited_profile_are_made(site, monkeypatch):
+    """While no profile's address, name, sectors, city or links change, the rebuild makes
+    (view model or fingerprint) only the pages that show an edited profile and those that
+    show every profile; the others are the previous build's files. A renamed profile moves
+    in every list: then every page is made again."""
+    content, output, theme, tmp_path = site
+    made: list[str] = []
+    original = IncrementalBuild.page_fingerprint
+
+    def counted(self, page):
+        made.append(page.save_as)
+        return original(self, page)
+
+    monkeypatch.setattr(IncrementalBuild, "page_fingerprint", counted)
+    every_page = {path.relative_to(output).as_posix() for path in output.rglob("*.html")
+                  if path.relative_to(output).parts[0] in {"startups", "programs", "mentors",
+                                                            "sectors", "cities"}
+                  or path.name in {"index.html", "404.html"} and path.parent == output}
+    profile = content / "startups" / "pick-my-solar.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("\nsummary: ", "\nsummary: Edited. ", 1), encoding="utf-8")
+    before = inodes(output)
+    build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    rewritten = {page for page, inode in inodes(output).items() if before.get(page) != inode}
+    assert {"startups/pick-my-solar/index.html", "startups/index.html", "index.html",
+            "sectors/index.html", "cities/index.html"} <= set(made)
+    assert "mentors/index.html" not in made and "404.html" not in made
+    assert rewritten & every_page <= set(made) and len(made) < len(every_page) / 2
+    fresh = tmp_path / "fresh" / "output"
+    build_counted(content, fresh, tmp_path / "fresh-cache", THEME=str(theme))
+    assert tree_hashes(output) == tree_hashes(fresh)
+
+    made.clear()
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "name: Pick My Solar", "name: Pick Your Solar", 1), encoding="utf-8")
+    build_counted(content, output, tmp_path / "cache", THEME=str(theme))
+    assert set(made) == every_page
+    made.clear()
+    build_counted(content, fresh, tmp_path / "fresh-cache-2", THEME=str(theme))
+    assert tree_hashes(output) == tree_hashes(fresh)
+
+
+def test_near_lists_without_a_new_word_are_known_without_being_encoded(site, monkeypatch):
+    """The near/ lists are the profiles' words by key: after an edit, the lists of the keys
+    of its new words are made again, and the others are known to be the previous build's
+    files (not encoded, not hashed) and linked."""
+    from directory.search import index
+
+    content, output, theme, tmp_path = site
+    notes = tmp_path / "known"
+    original = index.export
+
+    def export(*args, **kwargs):  # called in the forked index job: noted in a file
+        client = original(*args, **kwargs)
+        with open(notes, "a", encoding="utf-8") as file:  # the rebuild's, then a fresh build's
+            file.write(json.dumps(sorted(client.known)) + "\n")
+        return client
+
+    monkeypatch.setattr(index, "export", export)
+    profile = content / "startups" / "voltshed.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("summary: >-\n  ", "summary: >-\n  Zeppelin quorum ", 1),
+                       encoding="utf-8")
+    near = {path.name for path in (output / "search" / "index" / "near").iterdir()}
+    rebuild_and_compare(content, output, theme, tmp_path, "near")
+    rebuilt = json.loads(notes.read_text(encoding="utf-8").splitlines()[0])
+    known = {name.removeprefix("near/") for name in rebuilt if name.startswith("near/")}
+    assert "zeppelin" in json.loads((output / "search" / "index" / "near" / "ze.json").read_text())
+    assert "ze.json" not in known and "qu.json" not in known
+    assert len(known) > len(near) / 2 and known <= near
 
 
 def test_the_cache_store_is_kept_after_one_edit(site):

@@ -90,6 +90,13 @@ def website_keys(url: str) -> tuple[str, str]:
     return host + port + parts.path.rstrip("/"), host
 
 
+def identity_keys(profile) -> tuple[str, str, str]:
+    """What makes two profiles look like one: (identity_name, identity_website and
+    website_host, or two empty strings without a website)."""
+    page, host = website_keys(profile.website) if profile.website else ("", "")
+    return identity_name(profile.name), page, host
+
+
 def is_reserved_host(host: str) -> bool:
     return any(host == name or host.endswith(f".{name}") for name in RESERVED_NAMES)
 
@@ -108,9 +115,12 @@ def find_duplicates(profiles: list, documents: dict[Path, Document],
     problems: list[Problem] = []
     groups: dict[tuple, list] = defaultdict(list)
     for profile in sorted(profiles, key=lambda p: str(p.source)):
-        keys = [("name", identity_name(profile.name))]
+        document = documents[profile.source]
+        if document.identity is None:  # kept with the document by incremental builds
+            document.identity = identity_keys(profile)
+        name, page, host = document.identity
+        keys = [("name", name)]
         if profile.website:
-            page, host = website_keys(profile.website)
             keys.append(("website", page))
         duplicated = set()
         for field, identity in keys:

@@ -25,6 +25,8 @@ code and the settings are in the cache's salt, so a kept fragment is never stale
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from jinja2 import Environment, Template, pass_context
 from markupsafe import Markup
 
@@ -51,37 +53,74 @@ class Lasting:
         return None if stable is None else (name, stable, siteurl, options)
 
 
+class Deferred(Sequence):
+    """A list of values made only when asked for: ``make(source)`` for each of ``sources``.
+    ``fragments`` renders one without making the values whose HTML is kept from the previous
+    build (Lasting: the stable key of a source must be the stable key of what it makes). A
+    rebuild's 7,000-card listing then makes no card at all; the cards were a third of its
+    rendering. A template may still read it as a list (its length, its items)."""
+
+    def __init__(self, sources: list, make):
+        self.sources, self.make = sources, make
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.make(source) for source in self.sources[index]]
+        return self.make(self.sources[index])
+
+    def __reduce__(self):
+        """Pickled (a view model's fingerprint, incremental.py) as the list it stands for."""
+        return list, (list(self),)
+
+
 def install(environment: Environment, settings: dict) -> None:
-    """Make ``fragment`` available to every template of ``environment``."""
-    memo: dict[tuple, tuple[object, Markup]] = {}
+    """Make ``fragment`` and ``fragments`` available to every template of ``environment``."""
+    # key -> [the value (kept alive so that its id is not reused), its HTML, as Markup once
+    # asked for: a Markup per card of a listing cost more than finding the card's HTML]
+    memo: dict[tuple, list] = {}
     constants = {name: settings[name] for name in SETTINGS if name in settings}
 
-    @pass_context
-    def fragment(context, name: str, item, **options) -> Markup:
-        siteurl = context.get("SITEURL", "")
+    def entry_of(name: str, item, siteurl: str, options: tuple, make=None) -> list:
+        """The memo's entry for the fragment ``name`` of ``item``, or with ``make``, of
+        ``make(item)``."""
         identity = item if item is None or isinstance(item, str) else id(item)
-        key = (name, identity, siteurl, *sorted(options.items()))
+        key = (name, identity, siteurl, make is not None, options)
         found = memo.get(key)
         if found is None:
             lasting: Lasting | None = fragment.lasting
-            stable = lasting.key(name, item, siteurl, key[3:]) if lasting else None
+            stable = lasting.key(name, item, siteurl, options) if lasting else None
             html = lasting.kept.get(stable) if stable is not None else None
             if html is None:
                 html = render(environment.get_template(name),
-                              {**environment.globals, **constants, **options, "item": item,
+                              {**environment.globals, **constants, **dict(options),
+                               "item": make(item) if make is not None else item,
                                "SITEURL": siteurl})
                 if stable is not None:
                     lasting.record(stable, html)
-            # The value is kept with its HTML so that its id cannot be reused by another.
-            found = memo[key] = (item, Markup(html))
-        return found[1]
+            found = memo[key] = [item, html, None]
+        return found
+
+    @pass_context
+    def fragment(context, name: str, item, **options) -> Markup:
+        entry = entry_of(name, item, context.get("SITEURL", ""), tuple(sorted(options.items())))
+        if entry[2] is None:
+            entry[2] = Markup(entry[1])
+        return entry[2]
 
     @pass_context
     def fragments(context, name: str, items, **options) -> Markup:
         """``fragment`` for each item, each followed by a newline, as one Markup: what a
         template's loop of ``{{ fragment(...) }}`` lines writes. Jinja makes a copy of every
         Markup it prints; a 7,000-card listing printed card by card made 7,000 of them."""
-        pieces = [fragment(context, name, item, **options) for item in items]
+        siteurl, options = context.get("SITEURL", ""), tuple(sorted(options.items()))
+        if isinstance(items, Deferred):
+            pieces = [entry_of(name, source, siteurl, options, items.make)[1]
+                      for source in items.sources]
+        else:
+            pieces = [entry_of(name, item, siteurl, options)[1] for item in items]
         return Markup("\n".join(pieces) + "\n" if pieces else "")
 
     fragment.lasting = None

@@ -41,6 +41,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, is_dataclass
 from importlib import metadata
@@ -179,6 +180,9 @@ class BuildCache:
     # save_as -> (fingerprint, (inode, size, mtime_ns) of the published file)
     pages: dict[str, tuple[bytes, tuple[int, int, int]]] = field(default_factory=dict)
     documents: dict[tuple[str, str, bytes], object] = field(default_factory=dict)
+    # path -> (its stat, the SHA-1 of the bytes read): the file need not be read again while
+    # its stat is the same (cached_loader says when that can be trusted)
+    stats: dict[str, tuple[tuple, bytes]] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
     # (profile digest, related slugs) -> its directory.json entry and directory.csv row
     rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
@@ -188,6 +192,7 @@ class BuildCache:
     fragments: dict[tuple, str] = field(default_factory=dict)
     # The search index: what the next build can take from it (search/reuse.py)
     search: object = None  # search.reuse.IndexState
+    layout: object = None  # layout.Layout: which pages show which profiles
 
 
 # The parts of the cache with one entry per profile file, text or profile, each entry a
@@ -195,7 +200,7 @@ class BuildCache:
 # that is written again only when a fifth of its entries have changed; cache.pickle names it
 # and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
 # a second a build; reading them back still costs what it did.
-STORED_PARTS = ("documents", "markdown", "rows", "similar", "fragments")
+STORED_PARTS = ("documents", "stats", "markdown", "rows", "similar", "fragments")
 REWRITE_SHARE = 0.2
 # Each profile's search analysis (profile digest -> search.index.analyse, pickled), and what
 # the index's statistics were (search/patching.py), in a file of its own: a rebuild that makes
@@ -213,6 +218,7 @@ class SavedCache:
     salt: str
     pages: dict
     search: tuple | None
+    layout: object
     store: str  # the store file's name in the cache folder
     added: dict[str, dict]  # part -> entries not in the store
     removed: dict[str, list]  # part -> keys of the store's entries no longer there
@@ -253,7 +259,8 @@ class IncrementalBuild:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 TypeError, ValueError):
             return BuildCache()
-        cache = BuildCache(salt=saved.salt, pages=saved.pages, search=saved.search)
+        cache = BuildCache(salt=saved.salt, pages=saved.pages, search=saved.search,
+                           layout=saved.layout)
         for part in STORED_PARTS:
             entries = dict(stored.get(part, {}))
             entries.update(saved.added.get(part, {}))
@@ -393,7 +400,8 @@ class IncrementalBuild:
                 added = {part: {} for part in STORED_PARTS}
                 removed = {part: [] for part in STORED_PARTS}
             self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
-                                                   self.next.search, store, added, removed))
+                                                   self.next.search, self.next.layout, store,
+                                                   added, removed))
         if self.terms_written is not None:
             os.replace(self.folder / self.terms_written, self.folder / TERMS_FILE)
         elif self.next_terms is not None:
@@ -468,20 +476,40 @@ def _collector_paused():
             gc.enable()
 
 
+# A file whose status changed less than this long before it was read may change again with
+# the same status: file times come from a clock that ticks every few milliseconds.
+RACY_NS = 1_000_000_000
+
+
 def cached_loader(build: IncrementalBuild):
     """loading.load_files, reusing the previous build's document for each file whose bytes
-    are unchanged (files are read to compare; parsing and schema checks are what is saved)."""
+    are unchanged: parsing and schema checks are what is saved. A file is read and hashed to
+    compare, unless its status (size, times, inode) is the one the previous build read it
+    with, and was set well before that reading, as git trusts its index: a write changes the
+    modification and change times (the change time cannot be set back), and one made in the
+    same clock tick as an earlier write would not, hence the margin."""
     from .loading import MAX_FILE_BYTES, load_files
 
     def load_many(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
         keys = []
+        previous_stats, next_stats = build.previous.stats, build.next.stats
+        trusted_before = time.time_ns() - RACY_NS
         for path, kind in files:
             name = str(path)  # os on strings: pathlib cost as much as the reading, 10,000 times
             try:
                 status = os.lstat(name)
                 if stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES:
-                    with open(name, "rb", buffering=0) as file:
-                        keys.append((name, kind, hashlib.sha1(file.read()).digest()))
+                    seen = (status.st_size, status.st_mtime_ns, status.st_ctime_ns,
+                            status.st_ino, status.st_dev)
+                    known = previous_stats.get(name)
+                    if known is not None and known[0] == seen:
+                        content = known[1]
+                    else:
+                        with open(name, "rb", buffering=0) as file:
+                            content = hashlib.sha1(file.read()).digest()
+                    if status.st_ctime_ns < trusted_before:
+                        next_stats[name] = (seen, content)
+                    keys.append((name, kind, content))
                 else:
                     keys.append(None)
             except OSError:

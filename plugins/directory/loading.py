@@ -72,6 +72,11 @@ class Document:
     refused: set[Location] = field(default_factory=set)
     # What the JSON Schema says of ``data``, once validation has asked (None: not yet).
     schema_problems: list[Problem] | None = None
+    # What else validation finds in the document alone (validation.check_document), and its
+    # identity keys (duplicates.identity_keys), once asked: kept with the document by
+    # incremental builds, as its schema problems are, so an unchanged file is not checked again.
+    checks: tuple[list[Problem], list[Problem] | None] | None = None
+    identity: tuple[str, str, str] | None = None
 
     # Pickled (the incremental cache keeps every document), the marks travel as one marshal
     # blob, unpacked only if a problem is reported: the two dicts of tuples were half a
@@ -172,8 +177,10 @@ def _profile_files(content: Path, problems: list[Problem]):
                                         f"letters, digits and single hyphens, like "
                                         f"'{suggest_slug(slug)}.yaml'"))
                 continue
-            found.append((path, kind))
-    yield from sorted(found)
+            found.append((relative, name, path, kind))
+    found.sort(key=lambda item: item[:2])  # as paths sort, by strings: Path's comparison costs
+    for relative, name, path, kind in found:
+        yield path, kind
 
 
 def _walk(folder: str, relative: tuple):

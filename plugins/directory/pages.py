@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican.generators import Generator
-from pelican.utils import sanitised_join
 
 from . import collector, seo
 from .background import Job, Shares
 from .charts import home_charts, write_charts
 from .digests import everything, profile_digests
-from .fragments import Lasting, keep_across_builds
+from .fragments import Deferred, Lasting, keep_across_builds
 from .incremental import cached_loader
+from .layout import ALL_PROFILES, layout_of, pages_to_make, structure_of
 from .markup import remember, render_all, render_markdown
 from .page_writer import PageWriter
 from .parallel import worth_forking
@@ -31,7 +31,7 @@ from .problems import BuildFailed
 from .provenance import ProfileRecord, profile_records
 from .relations import Directory, largest_facets
 from .reporting import build_report, incremental_build
-from .similar import cached_similar, similar_profiles
+from .similar import cached_similar, similar_keys
 from .structured_data import structured_data
 from .validation import KINDS, Profile
 
@@ -122,7 +122,6 @@ class Page:
         return self.view
 
 
-ALL_PROFILES = "all profiles"
 
 
 def card(directory: Directory, profile: Profile, links: dict[str, Link]) -> Card:
@@ -186,11 +185,13 @@ def profile_page(directory: Directory, this: Card,
 
 def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord],
                digests: dict[tuple[str, str], bytes] | None = None,
-               similar: dict[tuple, list[Profile]] | None = None) -> list[Page]:
+               similar: dict[tuple, tuple] | None = None,
+               only: set[str] | None = None) -> list[Page]:
     """Every page of the directory, with its path under the output folder. With ``digests``
     (digests.profile_digests, in an incremental build) every page also gets its ``inputs``.
-    View models are made only when a page's variables are read. ``similar``: the similar
-    profiles of each profile (similar.py), when known already."""
+    View models are made only when a page's variables are read. ``similar``: the keys of the
+    similar profiles of each profile (similar.similar_keys), when known already. ``only``:
+    the pages wanted (layout.pages_to_make), when not all of them."""
     made_cards: dict[tuple[str, str], Card] = {}
     facet_links: dict[str, Link] = {}
     text_links: dict[str, Link] = {}
@@ -205,55 +206,72 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
         """The inputs that stand for a list of profiles: their digests, in order."""
         return tuple([digests[p.key] for p in profiles]) if digests is not None else None
 
+    def shown_keys(keys: tuple) -> tuple | None:
+        return tuple([digests[key] for key in keys]) if digests is not None else None
+
     def inputs(*values) -> tuple | None:
         return values if digests is not None else None
 
+    def wanted(save_as: str) -> bool:
+        return only is None or save_as in only
+
     whole = everything(directory, digests) if digests is not None else None
-    pages = [Page("index.html", "index", partial(home_view, directory, records, card_of),
-                  depends_on=ALL_PROFILES, inputs=inputs("home", whole))]
+    pages = []
+    if wanted("index.html"):
+        pages.append(Page("index.html", "index", partial(home_view, directory, records, card_of),
+                          depends_on=ALL_PROFILES, inputs=inputs("home", whole)))
     for kind in KINDS:
+        if not wanted(f"{kind}s/index.html"):
+            continue
         of_kind = directory.of_kind(kind)
         pages.append(Page(f"{kind}s/index.html", "listing",
                           partial(listing_view, kind, of_kind, card_of),
                           depends_on=frozenset(p.key for p in of_kind),
                           inputs=inputs("listing", kind, shown(of_kind))))
     if similar is None:
-        similar = similar_profiles(directory)
+        similar = similar_keys(directory)
+    by_key = {profile.key: profile for profile in directory.profiles}
     for profile in directory.profiles:
+        if only is not None and f"{profile.url}index.html" not in only:
+            continue
         related = directory.related[profile.key]
         pages.append(Page(f"{profile.url}index.html", "profile",
                           partial(profile_view, directory, profile, similar[profile.key],
-                                  records[profile.key], card_of, text_links),
+                                  by_key, records[profile.key], card_of, text_links),
                           # Made only if asked for: 10,000 sets were a tenth of a rebuild's
                           # page list, and the fingerprint is made from the inputs.
                           depends_on=partial(profile_dependencies, profile, related,
                                              similar[profile.key]),
                           inputs=inputs("profile", shown([profile]),
                                         tuple(shown(related[kind]) for kind in KINDS),
-                                        shown(similar[profile.key]))))
+                                        shown_keys(similar[profile.key]))))
     for facet_kind, facets in (("sectors", directory.sectors), ("cities", directory.cities)):
         singular, plural = FACET_TITLES[facet_kind]
-        pages.append(Page(f"{facet_kind}/index.html", "facets",
-                          {"title": plural, "facets": facets, "section": f"{facet_kind}/",
-                           "section_current": "page"}, depends_on=ALL_PROFILES,
-                          inputs=inputs("facets", facet_kind, whole)))
+        if wanted(f"{facet_kind}/index.html"):
+            pages.append(Page(f"{facet_kind}/index.html", "facets",
+                              {"title": plural, "facets": facets, "section": f"{facet_kind}/",
+                               "section_current": "page"}, depends_on=ALL_PROFILES,
+                              inputs=inputs("facets", facet_kind, whole)))
         for facet in facets:
+            if not wanted(f"{facet.url}index.html"):
+                continue
             pages.append(Page(f"{facet.url}index.html", "facet",
                               partial(facet_view, facet_kind, facet, card_of),
                               depends_on=frozenset(p.key for p in facet.profiles),
                               inputs=inputs("facet", facet_kind, facet.slug, facet.name,
                                             shown(facet.profiles))))
     # The 404 page is served for any missing path, at any depth: its links must be absolute.
-    pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset(),
-                      inputs=inputs("404")))
+    if wanted("404.html"):
+        pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset(),
+                          inputs=inputs("404")))
     return pages
 
 
 def profile_dependencies(profile: Profile, related: dict[str, list[Profile]],
-                         similar: list[Profile]) -> frozenset:
+                         similar: tuple) -> frozenset:
     """The profiles a profile's page shows: itself, its related and its similar profiles."""
     return frozenset([profile.key]).union(
-        p.key for kind in KINDS for p in related[kind]).union(other.key for other in similar)
+        p.key for kind in KINDS for p in related[kind]).union(similar)
 
 
 # The view models of site_pages: each reads only what its page's inputs stand for.
@@ -280,13 +298,13 @@ def home_view(directory: Directory, records: dict, card_of) -> dict:
 
 def listing_view(kind: str, of_kind: list[Profile], card_of) -> dict:
     return {"title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
-            "cards": [card_of(p) for p in of_kind]}
+            "cards": Deferred(of_kind, card_of)}
 
 
-def profile_view(directory: Directory, profile: Profile, similar: list[Profile],
+def profile_view(directory: Directory, profile: Profile, similar: tuple, by_key: dict,
                  record: ProfileRecord, card_of, texts: dict[str, Link]) -> dict:
     view = profile_page(directory, card_of(profile), texts)
-    view.similar = [card_of(other) for other in similar]
+    view.similar = [card_of(by_key[key]) for key in similar]
     view.provenance = record
     return {"page": view, "section": f"{profile.kind}s/"}
 
@@ -294,8 +312,20 @@ def profile_view(directory: Directory, profile: Profile, similar: list[Profile],
 def facet_view(facet_kind: str, facet, card_of) -> dict:
     singular, plural = FACET_TITLES[facet_kind]
     return {"title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
-            "index_title": plural, "cards": [card_of(p) for p in facet.profiles],
+            "index_title": plural, "cards": Deferred(facet.profiles, card_of),
             "section": f"{facet_kind}/"}
+
+
+def stable_key(digests: dict, item) -> bytes | None:
+    """A fragment's key across builds (fragments.Lasting): a card's is its profile's digest
+    (everything a card shows is in it); so is a profile's, which listings and facet pages
+    turn into its card only when its HTML is not kept (fragments.Deferred)."""
+    kind = type(item)
+    if kind is Card:
+        return digests[item.profile.key]
+    if kind is Profile:
+        return digests[item.key]
+    return None
 
 
 PAGES_JOB = "DIRECTORY_PAGES_JOB"  # in the settings while pages render in the background
@@ -306,10 +336,10 @@ class BackgroundPages:
     """Pages written by two processes: a forked one from the first page on, this one from the
     last page back once its other work is done."""
 
-    def __init__(self, pages: list[Page], write, stage, writer, staging: Path,
+    def __init__(self, pages: list[Page], write, stage, page_writer: PageWriter,
                  lasting: Lasting | None = None):
         self.pages, self.write, self.stage = pages, write, stage
-        self.writer, self.staging = writer, staging
+        self.page_writer = page_writer
         self.lasting = lasting
         self.shares = Shares(len(pages))
         self.job = Job(self._from_the_front, "rendering the pages")
@@ -337,7 +367,7 @@ class BackgroundPages:
         if self.lasting is not None:
             self.lasting.kept.update(fresh)
         for page in self.pages:  # the other process's pages too: a second write must fail
-            self.writer._written_files.add(sanitised_join(str(self.staging), page.save_as))
+            self.page_writer.register(page.save_as)
 
 
 def wait_for_pages(settings: dict) -> None:
@@ -387,16 +417,18 @@ class DirectoryGenerator(Generator):
             remember(build.previous.markdown)
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all(profile.description for profile in self.directory.profiles)
-        pages = site_pages(self.directory, self.context["profile_records"],
-                           self.context["profile_digests"],
-                           cached_similar(build, self.directory) if build else None)
+        records, digests = self.context["profile_records"], self.context["profile_digests"]
+        similar = cached_similar(build, self.directory) if build else None
+        structure = structure_of(self.directory) if build else None
+        # After an edit that leaves the structure as it was, only the pages that show an
+        # edited profile are made; the others are the previous build's (layout.py).
+        only = pages_to_make(build.previous.layout, structure, digests) if build else None
+        pages = site_pages(self.directory, records, digests, similar, only)
         report = build_report(self.settings)
 
         lasting = None
         if build:
-            digests = self.context["profile_digests"]
-            lasting = Lasting(build.previous.fragments,
-                              lambda item: digests[item.profile.key] if type(item) is Card else None,
+            lasting = Lasting(build.previous.fragments, partial(stable_key, digests),
                               set(digests.values()))
             keep_across_builds(self.env, lasting)
             build.next.fragments = lasting.kept
@@ -406,22 +438,39 @@ class DirectoryGenerator(Generator):
             page_writer.write(page.save_as, self.get_template(page.template),
                               page.relative_urls, page.variables)
 
-        stage = report.open_stage("render", len(pages), "pages")
+        kept = []  # the pages not made: the previous build's files, linked as they are
+        if only is not None:
+            lost = set()
+            for save_as in build.previous.layout.pages:
+                if save_as not in only:
+                    previous = build.previous.pages.get(save_as)
+                    if previous and build.reuse(save_as, previous[0], staging, later=True):
+                        kept.append(save_as)
+                    else:  # not kept by the previous build, or changed since
+                        lost.add(save_as)
+            if lost:
+                pages += site_pages(self.directory, records, digests, similar, lost)
+        stage = report.open_stage("render", len(pages) + len(kept), "pages")
+        for save_as in kept:
+            page_writer.register(save_as)  # linked, as good as written
+        stage.advance(len(kept))
         unique = len({page.save_as for page in pages}) == len(pages)
         todo = []
         for page in pages:
             if (unique and build
                     and build.reuse(page.save_as, build.page_fingerprint(page), staging,
                                     later=True)):
-                # Known to Pelican's writer as written, so that a second write to this
-                # path fails instead of writing through the link into the old output.
-                writer._written_files.add(sanitised_join(str(staging), page.save_as))
+                page_writer.register(page.save_as)  # linked, as good as written
                 stage.advance()
             else:
                 todo.append(page)
         if build:
+            build.next.layout = (
+                layout_of(pages, structure, digests) if only is None
+                else replace(build.previous.layout, digests=digests))
+        if build:
             build.links.start()  # on the other core, while this one renders the rest
-        written, unchanged = len(todo), len(pages) - len(todo)
+        written, unchanged = len(todo), len(pages) + len(kept) - len(todo)
         stage.notes.update(written=written, unchanged=unchanged)
         report.counts.update(profiles=len(self.directory.profiles), written=written,
                              unchanged=unchanged)
@@ -430,8 +479,7 @@ class DirectoryGenerator(Generator):
             # search index and the open data, which need none of them; then this one joins
             # in from the other end (wait_for_pages, before anything reads the pages back
             # or publishes them).
-            self.settings[PAGES_JOB] = BackgroundPages(todo, write, stage, writer, staging,
-                                                       lasting)
+            self.settings[PAGES_JOB] = BackgroundPages(todo, write, stage, page_writer, lasting)
         else:  # few pages, or two at one path: then Pelican's error, from this process
             for page in todo:
                 write(page)

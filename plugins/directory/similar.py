@@ -71,22 +71,25 @@ def similar_profiles(directory: Directory, limit: int = LIMIT) -> dict[tuple, li
     return result
 
 
-def cached_similar(build, directory: Directory, limit: int = LIMIT) -> dict[tuple, list[Profile]]:
-    """similar_profiles, or, in an incremental build, the previous build's lists when what they
+def similar_keys(directory: Directory, limit: int = LIMIT) -> dict[tuple, tuple]:
+    """similar_profiles, as profile keys: what the pages' inputs and dependencies are made of
+    (a page resolves its keys to profiles only when it is rendered)."""
+    return {key: tuple(other.key for other in others)
+            for key, others in similar_profiles(directory, limit).items()}
+
+
+def cached_similar(build, directory: Directory, limit: int = LIMIT) -> dict[tuple, tuple]:
+    """similar_keys, or, in an incremental build, the previous build's lists when what they
     are made of (every profile's kind, slug, name, sectors and city) is unchanged: an edited
     summary or description leaves them as they were."""
     from .digests import digest_of
 
     if build is None:
-        return similar_profiles(directory, limit)
+        return similar_keys(directory, limit)
     inputs = digest_of((limit, tuple((p.kind, p.slug, p.name, p.sectors, p.city)
                                   for p in directory.profiles)))
     keys = build.previous.similar.get(inputs)
     if keys is None:
-        found = similar_profiles(directory, limit)
-        keys = {key: tuple(other.key for other in others) for key, others in found.items()}
-    else:
-        by_key = {profile.key: profile for profile in directory.profiles}
-        found = {key: [by_key[other] for other in others] for key, others in keys.items()}
+        keys = similar_keys(directory, limit)
     build.next.similar = {inputs: keys}
-    return found
+    return keys

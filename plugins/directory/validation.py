@@ -236,6 +236,19 @@ def validate(documents: list[Document], content: Path, focus: set[Path] | None =
 def check_document(document: Document, content: Path) -> list[Problem]:
     if document.schema_problems is None:  # kept with the document by incremental builds
         document.schema_problems = schema_problems(document)
+    if document.checks is None:  # so are the checks that read nothing but the document
+        document.checks = (own_problems(document), None)
+    own, facets = document.checks
+    if own or document.refused:  # refused values are placeholders: check no further
+        return own
+    if facets is None:  # the values have the schema's types: the facets can be checked
+        facets = facet_problems(document)
+        document.checks = (own, facets)
+    return logo_problems(document, content) or facets
+
+
+def own_problems(document: Document) -> list[Problem]:
+    """The schema's problems, and values that YAML 1.2 would read as something else."""
     problems = list(document.schema_problems)
     data = document.data
     located = {(problem.line, problem.col) for problem in problems}
@@ -245,30 +258,42 @@ def check_document(document: Document, content: Path) -> list[Problem]:
             problems.append(document.problem(location, f"{field}: YAML 1.2 and most tools read "
                                              f"{literal} as a number, but text is expected; put it "
                                              f"in quotes: \"{literal}\""))
-    if problems or document.refused:  # refused values are placeholders: check no further
-        return sorted(problems)
-    if data.get("logo"):
-        images = (content / IMAGES_FOLDER).resolve()
-        image = content / data["logo"]
-        if (image.is_symlink() or not image.is_file()
-                or not image.resolve().is_relative_to(images)):
-            problems.append(document.problem(("logo",), f"no image at content/{data['logo']}; add "
-                                             f"the file under content/{IMAGES_FOLDER}/ or fix the path"))
-    if not problems:  # facet pages need a slug for every sector and city
-        for key in ("city", "region"):
-            if data.get(key) is not None and not slugify(data[key]):
-                problems.append(document.problem((key,), f"{key} '{data[key]}' has no letters or "
-                                                 f"digits; write the place's name"))
-        seen: dict[str, str] = {}
-        for index, sector in enumerate(data.get("sectors", [])):
-            slug = slugify(sector)
-            if not slug:
-                problems.append(document.problem(("sectors", index), f"sector '{sector}' has no "
-                                                 f"letters or digits; write a name such as 'Clean Energy'"))
-            elif slug in seen:
-                problems.append(document.problem(("sectors", index), f"sector '{sector}' is the same "
-                                                 f"sector as '{seen[slug]}'; remove one of them"))
-            seen.setdefault(slug, sector)
+    return sorted(problems)
+
+
+def logo_problems(document: Document, content: Path) -> list[Problem]:
+    """The logo must be a file under content/images/: asked on every build, as the file may
+    come and go while the profile stays the same."""
+    data = document.data
+    if not data.get("logo"):
+        return []
+    images = (content / IMAGES_FOLDER).resolve()
+    image = content / data["logo"]
+    if (image.is_symlink() or not image.is_file()
+            or not image.resolve().is_relative_to(images)):
+        return [document.problem(("logo",), f"no image at content/{data['logo']}; add "
+                                 f"the file under content/{IMAGES_FOLDER}/ or fix the path")]
+    return []
+
+
+def facet_problems(document: Document) -> list[Problem]:
+    """Facet pages need a slug for every sector and city."""
+    data = document.data
+    problems = []
+    for key in ("city", "region"):
+        if data.get(key) is not None and not slugify(data[key]):
+            problems.append(document.problem((key,), f"{key} '{data[key]}' has no letters or "
+                                             f"digits; write the place's name"))
+    seen: dict[str, str] = {}
+    for index, sector in enumerate(data.get("sectors", [])):
+        slug = slugify(sector)
+        if not slug:
+            problems.append(document.problem(("sectors", index), f"sector '{sector}' has no "
+                                             f"letters or digits; write a name such as 'Clean Energy'"))
+        elif slug in seen:
+            problems.append(document.problem(("sectors", index), f"sector '{sector}' is the same "
+                                             f"sector as '{seen[slug]}'; remove one of them"))
+        seen.setdefault(slug, sector)
     return sorted(problems)
 
 

@@ -213,6 +213,7 @@ class ClientIndex:
     shards: dict[str, bytes] = field(default_factory=dict)  # for the next build: reuse.IndexState
     previews: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # posting_sizes, for the next build
+    near: dict[str, bytes] = field(default_factory=dict)  # key -> digest of its word list
 
 
 @dataclass
@@ -332,6 +333,13 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
                                 for key, terms in sorted(shards.items())}
     known.update(f"terms/{key}.json" for key in same_shards)
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
+    # A near/ file is its list of words: the same words, the same bytes (most lists, after
+    # an edit that brings no new word).
+    near_ids = {key: hashlib.sha256("\0".join(terms).encode()).digest()
+                for key, terms in near.items()}
+    if previous is not None:
+        known.update(f"near/{key}.json" for key, digest in near_ids.items()
+                     if previous.near.get(key) == digest)
     files["facets.json"] = facets(directory)
     records = [result_record(profile) for profile in directory.profiles]
     for start in range(0, len(records), DOC_CHUNK):
@@ -388,7 +396,7 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     encoded["manifest.json"] = dumps(manifest).encode("utf-8")
     digests["manifest.json"] = (hashlib.sha256(encoded["manifest.json"]).digest(),
                                 len(encoded["manifest.json"]))
-    return ClientIndex(files, encoded, digests, known, shard_ids, previews, sizes)
+    return ClientIndex(files, encoded, digests, known, shard_ids, previews, sizes, near_ids)
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -488,19 +496,21 @@ def dumps(value) -> str:
 def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=None) -> int:
     """Write every file of the client index; returns their size in bytes. ``reuse(name,
     digest)`` may place a file itself (an incremental build links the previous one)."""
-    made: set[Path] = set()
+    made: set[str] = set()
     size = 0
+    root = str(folder)  # strings: pathlib cost more than the links, 6,000 files a rebuild
     for name, value in client.files.items():
-        path = folder / name
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
+        folder_name, _, _ = name.rpartition("/")
+        if folder_name not in made:
+            os.makedirs(os.path.join(root, folder_name), exist_ok=True)
+            made.add(folder_name)
         digest = client.digests.get(name)
         if reuse is not None and digest is not None and reuse(name, digest[0]):
             size += digest[1]
         else:
             data = client.encoded.get(name) or dumps(value).encode("utf-8")
-            path.write_bytes(data)
+            with open(os.path.join(root, name), "wb") as file:
+                file.write(data)
             size += len(data)
         if progress is not None:
             progress.advance()
@@ -711,7 +721,7 @@ def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | N
     doc_digests = ([digests[profile.key] for profile in directory.profiles]
                    if digests is not None else [])
     return IndexState(key, doc_digests, client.files["manifest.json"], size, client.digests,
-                      client.shards, client.previews, client.sizes)
+                      client.shards, client.previews, client.sizes, client.near)
 
 
 def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[str, ...]]:

@@ -40,6 +40,7 @@ class IndexState:
     shards: dict[str, bytes] = field(default_factory=dict)  # key -> digest of its term list
     previews: dict[str, tuple[tuple[int, ...], float]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # term -> its size in the shards
+    near: dict[str, bytes] = field(default_factory=dict)  # key -> digest of its word list
 
 
 @dataclass
