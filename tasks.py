@@ -12,6 +12,12 @@ from pathlib import Path
 from invoke import Exit, Task, task
 
 ROOT = Path(__file__).resolve().parent
+# The plugin's compiled bytecode is kept in cache/python/ (git-ignored, beside the build's own
+# cache), even where PYTHONDONTWRITEBYTECODE is set, as it is on CI machines and in this
+# project's sandbox: compiling the plugin from source again cost every `invoke build` 70 ms,
+# a twentieth of a rebuild after one edit. Nothing is written beside the sources.
+sys.pycache_prefix = str(ROOT / "cache" / "python")
+sys.dont_write_bytecode = False
 sys.path.insert(0, str(ROOT / "plugins"))
 
 CHROMIUM = "/usr/bin/chromium"

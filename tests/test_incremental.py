@@ -90,7 +90,7 @@ def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch)
     similar lists are not computed again, the search statistics are patched rather than
     counted again (search/patching.py), and after one edit only the edited profile's cards
     are rendered again."""
-    from directory import fragments, similar
+    from directory import exports, fragments, similar
     from directory.search import index
 
     content, output, theme, tmp_path = site
@@ -110,6 +110,16 @@ def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch)
         original(self, key, html)
 
     monkeypatch.setattr(fragments.Lasting, "record", record)
+    # Open-data rows are made by a forked process too, from the rows file it reads itself.
+    entries = tmp_path / "made-rows"
+    profile_entry = exports.profile_entry
+
+    def entry(directory, profile, *args):
+        with open(entries, "a", encoding="utf-8") as file:
+            file.write(profile.slug + "\n")
+        return profile_entry(directory, profile, *args)
+
+    monkeypatch.setattr(exports, "profile_entry", entry)
     profile = content / "startups" / "pick-my-solar.yaml"
     text = profile.read_text(encoding="utf-8")
     assert "\nsummary: " in text
@@ -117,6 +127,7 @@ def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch)
     counts = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
     assert 0 < counts["written"] < counts["unchanged"]
     assert len(set(notes.read_text(encoding="utf-8").split())) == 1  # the edited card
+    assert entries.read_text(encoding="utf-8").split() == ["pick-my-solar"]
 
 
 def test_digests_depend_on_values_not_on_which_objects_are_shared():

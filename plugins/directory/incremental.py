@@ -22,7 +22,7 @@ Within one salt:
   are reused; the search index takes what is provably unchanged from the previous one
   (search/reuse.py). Each of those entries is a function of its key. They live in a *store*
   file rewritten only when a fifth of it has changed (cache.pickle holds the changes since)
-  and, for the search analysis, in a terms file of its own.
+  and, for the search analysis and the open-data rows, in files of their own.
 - in a rebuild of a large site the search index and directory.json/.csv are made by forked
   processes while the pages are rendered (background.py).
 
@@ -184,8 +184,6 @@ class BuildCache:
     # its stat is the same (cached_loader says when that can be trusted)
     stats: dict[str, tuple[tuple, bytes]] = field(default_factory=dict)
     markdown: dict[str, str] = field(default_factory=dict)
-    # (profile digest, related slugs) -> its directory.json entry and directory.csv row
-    rows: dict[tuple, tuple[str, str]] = field(default_factory=dict)
     # digest of what similar.py reads -> each profile's similar profiles (keys)
     similar: dict[bytes, dict] = field(default_factory=dict)
     # (fragment, stable key, SITEURL, options) -> its HTML (fragments.Lasting)
@@ -200,15 +198,16 @@ class BuildCache:
 # that is written again only when a fifth of its entries have changed; cache.pickle names it
 # and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
 # a second a build; reading them back still costs what it did.
-STORED_PARTS = ("documents", "stats", "markdown", "rows", "similar", "fragments")
+STORED_PARTS = ("documents", "stats", "markdown", "similar", "fragments")
 REWRITE_SHARE = 0.2
-# Each profile's search analysis (profile digest -> search.index.analyse, pickled), and what
-# the index's statistics were (search/patching.py), in a file of its own: a rebuild that makes
-# its search index in a forked process (background.py) reads and writes it there, off the
-# build's critical path. Like the store's, the analysis entries are functions of their keys,
-# and the statistics say which documents they are of, so a terms file from another build of
-# the same salt is never wrong.
+# Parts read and written by a rebuild's forked processes (background.py) only, each in a file
+# of its own (SideFile), off the build's critical path and out of its memory:
+# - each profile's search analysis (profile digest -> search.index.analyse, pickled), and what
+#   the index's statistics were (search/patching.py), which say which documents they are of;
+# - each profile's open-data pair, its directory.json entry and directory.csv row, keyed by
+#   (its digest, its related profiles' slugs): 28 MB of text at 10,000 profiles.
 TERMS_FILE = "terms.pickle"
+ROWS_FILE = "rows.pickle"
 
 
 @dataclass
@@ -241,10 +240,10 @@ class IncrementalBuild:
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()
-        self._previous_terms: tuple[dict, object] | None = None
+        self.terms = SideFile(self, TERMS_FILE, ({}, None))  # (analyses, statistics)
         self.next_terms: dict | None = None  # None: the terms file stays as it is
         self.next_statistics = None  # written beside next_terms
-        self.terms_written: str | None = None  # written by a forked process, moved in on save
+        self.rows = SideFile(self, ROWS_FILE, {})
 
     def _read(self) -> BuildCache:
         self._store: tuple[str, dict[str, dict]] | None = None  # (name, parts) as on disk
@@ -277,34 +276,17 @@ class IncrementalBuild:
     def previous_terms(self) -> dict:
         """The previous build's analysis of each profile, by profile digest, each pickled on
         its own (search/index.py unpickles only those it needs), read on first use."""
-        return self._read_terms()[0]
+        return self.terms.previous()[0]
 
     def previous_statistics(self):
         """What the previous build's search index left beside the analysis for the next one
         to start from (search/patching.py), or None."""
-        return self._read_terms()[1]
+        return self.terms.previous()[1]
 
-    def _read_terms(self) -> tuple[dict, object]:
-        if self._previous_terms is None:
-            self._previous_terms = ({}, None)
-            if self.previous.salt:  # a cache of this salt was read
-                try:
-                    with open(self.folder / TERMS_FILE, "rb") as file, _collector_paused():
-                        salt, terms, statistics = pickle.load(file)
-                        collector.settle()  # as the cache's objects, for the same reason
-                    if salt == self.salt:
-                        self._previous_terms = (terms, statistics)
-                except (OSError, EOFError, pickle.UnpicklingError, AttributeError,
-                        ImportError, TypeError, ValueError):
-                    pass
-        return self._previous_terms
-
-    def write_terms(self, name: str) -> None:
-        """Write next_terms and next_statistics into the cache folder's file ``name`` (a
-        forked process's, moved into place by save())."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with _collector_paused():
-            self._write(name, (self.salt, self.next_terms, self.next_statistics))
+    def write_terms(self) -> str:
+        """Write next_terms and next_statistics aside (SideFile.write_aside)."""
+        self.terms.next = (self.next_terms, self.next_statistics)
+        return self.terms.write_aside()
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -402,15 +384,13 @@ class IncrementalBuild:
             self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
                                                    self.next.search, self.next.layout, store,
                                                    added, removed))
-        if self.terms_written is not None:
-            os.replace(self.folder / self.terms_written, self.folder / TERMS_FILE)
-        elif self.next_terms is not None:
-            self.write_terms(TERMS_FILE)
+        if self.next_terms is not None:
+            self.terms.next = (self.next_terms, self.next_statistics)
+        self.terms.save()
+        self.rows.save()
         for other in self.folder.glob("store-*.pickle"):
             if other.name != store:
                 other.unlink(missing_ok=True)
-        for other in self.folder.glob(".terms-*.pickle"):  # of builds that failed
-            other.unlink(missing_ok=True)
         self._prune()
 
     def _write(self, name: str, value) -> None:
@@ -433,6 +413,57 @@ class IncrementalBuild:
         for folder in caches_beyond_the_newest(self.folder.parent, KEEP_CACHES):
             if folder != self.folder:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+class SideFile:
+    """A part of the cache in a file of its own, read on first use, often by a forked process
+    (background.py), which then writes the next build's under a name of its own: save() moves
+    that into place. Its entries, like the store's, are functions of their keys, so a file
+    left by another build of the same salt is never wrong."""
+
+    def __init__(self, build: IncrementalBuild, name: str, empty):
+        self._build, self.name, self._empty = build, name, empty
+        self._previous = None
+        self.next = None  # None: the file stays as it is
+        self.written: str | None = None  # a forked process's file, moved in by save()
+
+    def previous(self):
+        """The previous build's value, or the empty one."""
+        if self._previous is None:
+            self._previous = self._empty
+            if self._build.previous.salt:  # a cache of this salt was read
+                try:
+                    with open(self._build.folder / self.name, "rb") as file, \
+                            _collector_paused():
+                        salt, value = pickle.load(file)
+                        collector.settle()  # as the cache's objects, for the same reason
+                    if salt == self._build.salt:
+                        self._previous = value
+                except (OSError, EOFError, pickle.UnpicklingError, AttributeError,
+                        ImportError, TypeError, ValueError):
+                    pass
+        return self._previous
+
+    def write_aside(self) -> str:
+        """Write ``next`` under a name of this process's, which it returns (a forked process
+        hands it back: ``written``)."""
+        name = f".{Path(self.name).stem}-{os.getpid()}.pickle"
+        self._write(name)
+        return name
+
+    def save(self) -> None:
+        folder = self._build.folder
+        if self.written is not None:
+            os.replace(folder / self.written, folder / self.name)
+        elif self.next is not None:
+            self._write(self.name)
+        for other in folder.glob(f".{Path(self.name).stem}-*.pickle"):  # of failed builds
+            other.unlink(missing_ok=True)
+
+    def _write(self, name: str) -> None:
+        self._build.folder.mkdir(parents=True, exist_ok=True)
+        with _collector_paused():
+            self._build._write(name, (self._build.salt, self.next))
 
 
 def caches_beyond_the_newest(parent: Path, keep: int) -> list[Path]:

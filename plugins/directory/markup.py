@@ -92,21 +92,31 @@ _converter = markdown.Markdown(extensions=[DemoteHeadingsExtension(), QuickInlin
 
 
 # Each description is rendered for its page and again, as plain text, for the search index;
-# incremental builds (incremental.py) also keep what the previous build rendered.
+# incremental builds (incremental.py) also keep what the previous build rendered: as text,
+# made Markup only when a page of this build asks (a rebuild's few), as a Markup of each of
+# 10,000 descriptions, copied and kept, cost more than the pages that read them.
 _rendered: dict[str, Markup] = {}
+_earlier: dict[str, str] = {}
 
 
 def render_markdown(text: str) -> Markup:
     html = _rendered.get(text)
     if html is None:
-        html = _rendered[text] = _render_markdown(text)
+        earlier = _earlier.get(text)
+        html = _rendered[text] = (Markup(earlier) if earlier is not None
+                                  else _render_markdown(text))
     return html
+
+
+def rendered_text(text: str) -> str:
+    """render_markdown(text) as plain text, for the next build to remember."""
+    earlier = _earlier.get(text)
+    return earlier if earlier is not None else str(render_markdown(text))
 
 
 def remember(rendered: dict[str, str]) -> None:
     """Take descriptions rendered by an earlier build with the same code."""
-    for text, html in rendered.items():
-        _rendered.setdefault(text, Markup(html))
+    _earlier.update(rendered)
 
 
 def _render_markdown(text: str) -> Markup:
@@ -126,6 +136,6 @@ def render_all(texts) -> None:
     """Render every text not rendered yet, on two cores when there are many."""
     from .parallel import split
 
-    missing = sorted({text for text in texts if text not in _rendered})
+    missing = sorted({text for text in texts if text not in _rendered and text not in _earlier})
     for text, html in zip(missing, split(missing, _render_markdown, results=True)):
         _rendered[text] = html

@@ -71,7 +71,7 @@ class OpenDataGenerator(Generator):
         self._background: Job | None = None
         build = incremental_build(self.settings)
         if (build is not None and self.context.get("profile_digests") is not None
-                and build.previous.rows and worth_forking(len(self.directory.profiles))):
+                and build.previous.salt and worth_forking(len(self.directory.profiles))):
             self._background = Job(self.exports_in_background, "directory.json and .csv")
 
     def license(self) -> dict:
@@ -121,22 +121,19 @@ class OpenDataGenerator(Generator):
                 self.write_pieces(path, pieces)
 
     def exports_in_background(self):
-        """The forked process's work: the two files; what the build records of them (the
-        rows for the next build, those made anew, and the files' fingerprints) handed back."""
+        """The forked process's work: the two files, and the rows for the next build written
+        aside (incremental.SideFile); what the build records of them (the rows' file and the
+        files' fingerprints) handed back."""
         self.write_exports()
         build = incremental_build(self.settings)
-        fresh = {key: row for key, row in build.next.rows.items()
-                 if key not in build.previous.rows}
         placed = {path: build.next.pages[path] for path in (exports.JSON_FILE, exports.CSV_FILE)
                   if path in build.next.pages}
-        return list(build.next.rows), fresh, placed
+        return build.rows.write_aside(), placed
 
     def generate_output(self, writer) -> None:
         if self._background is not None:
             build = incremental_build(self.settings)
-            keys, fresh, placed = self._background.result()
-            build.next.rows = {key: fresh[key] if key in fresh else build.previous.rows[key]
-                               for key in keys}
+            build.rows.written, placed = self._background.result()
             build.recorded(placed)
         else:
             self.write_exports()
@@ -178,7 +175,7 @@ class OpenDataGenerator(Generator):
         the slugs of its related profiles (the site's address is in the cache's salt)."""
         build = incremental_build(self.settings)
         digests = self.context.get("profile_digests")
-        previous = build.previous.rows if build and digests is not None else {}
+        previous = build.rows.previous() if build and digests is not None else {}
         rows = {}
         names = {kind: exports.field_names(kind) for kind in KINDS}
         json_rows, csv_rows = [], []
@@ -198,7 +195,7 @@ class OpenDataGenerator(Generator):
             json_rows.append(pair[0])
             csv_rows.append(pair[1])
         if build and digests is not None:
-            build.next.rows = rows
+            build.rows.next = rows
         return json_rows, csv_rows
 
     def downloads(self) -> list[Download]:

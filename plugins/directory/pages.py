@@ -23,7 +23,7 @@ from .digests import everything, profile_digests
 from .fragments import Deferred, Lasting, keep_across_builds
 from .incremental import cached_loader
 from .layout import ALL_PROFILES, layout_of, pages_to_make, structure_of
-from .markup import remember, render_all, render_markdown
+from .markup import remember, render_all, render_markdown, rendered_text
 from .page_writer import PageWriter
 from .parallel import worth_forking
 from .pipeline import read_directory
@@ -486,7 +486,7 @@ class DirectoryGenerator(Generator):
                 stage.advance()
             report.close_stage(stage)
         if build:
-            build.next.markdown = {profile.description: str(render_markdown(profile.description))
+            build.next.markdown = {profile.description: rendered_text(profile.description)
                                    for profile in self.directory.profiles}
         home = next(page for page in pages if page.template == "index")
         write_charts(home.variables["charts"], staging)  # the charts the home page shows

@@ -570,7 +570,7 @@ class SearchIndexGenerator(Generator):
             state, terms_written, placed = self._background.result()
             if build is not None:
                 build.recorded(placed)
-                build.terms_written = terms_written
+                build.terms.written = terms_written
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 stage.advance(len(directory.profiles))
             with report.stage("write", len(state.files) + len(RUNTIME) + 1, "files") as stage:
@@ -609,9 +609,7 @@ class SearchIndexGenerator(Generator):
         state = place_index(client, build, key, digests, directory, staging)
         if build is None:  # a build without a cache (--full): nothing to hand on
             return state, None, {}
-        terms_written = f".terms-{os.getpid()}.pickle"
-        build.write_terms(terms_written)
-        return state, terms_written, build.placed_by("search/index/")
+        return state, build.write_terms(), build.placed_by("search/index/")
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
