@@ -367,6 +367,40 @@ def test_near_lists_without_a_new_word_are_known_without_being_encoded(site, mon
     assert len(known) > len(near) / 2 and known <= near
 
 
+def test_a_patched_index_unpacks_only_the_postings_of_the_shards_it_makes(tmp_path,
+                                                                          monkeypatch):
+    """The previous postings are kept packed; after one edit the export reads back those of
+    the shards and previews it makes again, not every term's (a synthetic directory: in the
+    sample one, one profile holds terms of most shards)."""
+    from directory.bench.synthetic import generate
+    from directory.search import patching
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # the index is made by a forked job
+    content, output = tmp_path / "content", tmp_path / "site" / "output"
+    generate(content, 300, seed=3)
+    build_counted(content, output, tmp_path / "cache")
+    notes = tmp_path / "unpacked"
+    unpack = patching.unpack
+
+    def counted(packed):  # called in the forked index job: noted in a file
+        with open(notes, "a", encoding="utf-8") as file:
+            file.write("1\n")
+        return unpack(packed)
+
+    monkeypatch.setattr(patching, "unpack", counted)
+    profile = sorted((content / "startups").iterdir())[0]
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("\nsummary: ", "\nsummary: Edited. ", 1), encoding="utf-8")
+    build_counted(content, output, tmp_path / "cache")
+    terms = 0
+    for shard in (output / "search" / "index" / "terms").iterdir():
+        terms += sum(len(fields) for fields in json.loads(shard.read_text()).values())
+    assert 0 < len(notes.read_text(encoding="utf-8").split()) < terms / 2
+    fresh = tmp_path / "fresh" / "output"
+    build_counted(content, fresh, tmp_path / "fresh-cache")
+    assert tree_hashes(output) == tree_hashes(fresh)
+
+
 def test_the_cache_store_is_kept_after_one_edit(site):
     """The cache's per-profile parts stay in their store file after a small edit, and the
     changes saved beside it give the next build everything back."""
@@ -428,6 +462,20 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(site):
     counts = build_counted(content, output, tmp_path / "cache", THEME=str(theme))
     assert page.read_bytes() == good
     assert counts["written"] == 1
+
+
+def test_index_files_changed_by_hand_in_the_output_are_made_again(site):
+    """Index files known unchanged are linked without being made; one that was changed in
+    the output since is made after all."""
+    content, output, theme, tmp_path = site
+    index = output / "search" / "index"
+    for folder in ("terms", "previews", "near"):
+        for path in (index / folder).iterdir():
+            path.write_bytes(path.read_bytes() + b" ")
+    profile = content / "startups" / "pick-my-solar.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("\nsummary: ", "\nsummary: Edited. ", 1), encoding="utf-8")
+    rebuild_and_compare(content, output, theme, tmp_path, "tampered-index")
 
 
 def test_pages_without_declared_dependencies_are_always_rendered(tmp_path):

@@ -34,8 +34,9 @@ import pickle
 import shutil
 import sys
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path
 
@@ -165,8 +166,8 @@ def posting_sizes(postings: dict[str, list], known: dict[str, int] | None = None
     """Each term's size as shard_prefixes weighs it; ``known``: sizes of terms whose
     postings are known unchanged (reuse.py), not encoded again."""
     known = known or {}
-    return {term: known[term] if term in known else len(term) + len(dumps(value))
-            for term, value in postings.items()}
+    return {term: known[term] if term in known else len(term) + len(dumps(postings[term]))
+            for term in postings}
 
 
 def shard_prefixes(postings: dict[str, list],
@@ -329,8 +330,12 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     if surface is None:
         surface = surface_words(directory, searchable_fields)
     near = near_lists(surface)  # typo candidates
-    files: dict[str, object] = {f"terms/{key}.json": {term: postings[term] for term in terms}
-                                for key, terms in sorted(shards.items())}
+    # A shard known unchanged is made only if its file cannot be linked (write_client_index):
+    # most of a rebuild's postings are then never unpacked (patching.Postings).
+    files: dict[str, object] = {
+        f"terms/{key}.json": (partial(shard_of, postings, terms) if key in same_shards
+                              else shard_of(postings, terms))
+        for key, terms in sorted(shards.items())}
     known.update(f"terms/{key}.json" for key in same_shards)
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
     # A near/ file is its list of words: the same words, the same bytes (most lists, after
@@ -357,10 +362,11 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
                 and unchanged.previews_hold(prior[1], spread)):
             docs, margin = prior
             known.add(name)
+            files[name] = partial(preview_of, records, docs)  # made only if not linked
         else:
             docs, margin = preview_choice({term: postings[term] for term in terms}, scorer)
+            files[name] = preview_of(records, docs)
         previews[key] = (tuple(docs), margin)
-        files[name] = [[doc, *records[doc]] for doc in docs]
     known = {name for name in known if name in (previous.files if previous else ())}
     counts = directory.counts()
     manifest = {
@@ -383,8 +389,8 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     # Every file but the manifest is fetched with ?v=<hash>: a new build is never mixed with
     # a cached old one. The hash is of every file's name and digest, so that the files known
     # unchanged need not be encoded to make it.
-    encoded = {name: dumps(value).encode("utf-8") for name, value in files.items()
-               if name not in known}
+    encoded = {name: dumps(value() if callable(value) else value).encode("utf-8")
+               for name, value in files.items() if name not in known}
     digests = {name: previous.files[name] if name in known
                else (hashlib.sha256(encoded[name]).digest(), len(encoded[name]))
                for name in files}
@@ -397,6 +403,16 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     digests["manifest.json"] = (hashlib.sha256(encoded["manifest.json"]).digest(),
                                 len(encoded["manifest.json"]))
     return ClientIndex(files, encoded, digests, known, shard_ids, previews, sizes, near_ids)
+
+
+def preview_of(records: list[list[str]], docs) -> list[list]:
+    """A previews/ file: the result records of its documents."""
+    return [[doc, *records[doc]] for doc in docs]
+
+
+def shard_of(postings: Mapping, terms: list[str]) -> dict[str, list]:
+    """A terms/ file: the postings of its terms."""
+    return {term: postings[term] for term in terms}
 
 
 def result_record(profile: Profile) -> list[str]:
@@ -508,6 +524,8 @@ def write_client_index(client: ClientIndex, folder: Path, progress=None, reuse=N
         if reuse is not None and digest is not None and reuse(name, digest[0]):
             size += digest[1]
         else:
+            if callable(value):  # made only now (export)
+                value = value()
             data = client.encoded.get(name) or dumps(value).encode("utf-8")
             with open(os.path.join(root, name), "wb") as file:
                 file.write(data)

@@ -21,6 +21,7 @@ to those computed afresh, edit by edit.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -117,9 +118,32 @@ def patch(state: StatisticsState, doc_digests: list[bytes], old: dict[int, Analy
                 del surface[word]
         for word in new[doc][1]:
             surface[word] = surface.get(word, 0) + 1
-    postings = {term: [[field, unpack(flat)] for field, flat in fields]
-                for term, fields in packed.items()}
-    return postings, totals, StatisticsState(list(doc_digests), totals, packed, surface)
+    return Postings(packed), totals, StatisticsState(list(doc_digests), totals, packed, surface)
+
+
+class Postings(Mapping):
+    """term -> [[field, flat postings]], unpacked from the packed state as they are read: the
+    export of a rebuild reads the terms of the shards that changed, not all 13,000."""
+
+    def __init__(self, packed: dict[str, list[tuple[int, bytes]]]):
+        self._packed = packed
+        self._unpacked: dict[str, list] = {}
+
+    def __getitem__(self, term: str) -> list:
+        found = self._unpacked.get(term)
+        if found is None:
+            found = self._unpacked[term] = [[field, unpack(flat)]
+                                            for field, flat in self._packed[term]]
+        return found
+
+    def __contains__(self, term) -> bool:
+        return term in self._packed
+
+    def __iter__(self):
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 def quantised(length: int) -> int:
