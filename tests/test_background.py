@@ -22,6 +22,25 @@ def test_a_failure_in_the_forked_process_fails_the_build(capfd):
     assert "broken index" in capfd.readouterr().err
 
 
+def test_the_result_comes_back_before_the_work_afterwards_which_is_joined(tmp_path):
+    """``afterwards`` runs in the forked process once the result is sent: the result does
+    not wait for it; join_all does."""
+    from directory.background import join_all
+
+    marker = tmp_path / "afterwards"
+
+    def afterwards():
+        time.sleep(1.5)
+        marker.write_text("written")
+
+    started = time.monotonic()
+    job = Job(lambda: "index", "the index", afterwards=afterwards)
+    assert job.result() == "index"
+    assert time.monotonic() - started < 1.2 and not marker.exists()
+    join_all()
+    assert marker.read_text() == "written"
+
+
 def test_cancelling_stops_the_forked_process():
     work = Job(lambda: time.sleep(60), "sleeping")
     started = time.monotonic()

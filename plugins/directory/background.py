@@ -36,10 +36,13 @@ class BackgroundFailed(RuntimeError):
 
 
 class Job:
-    """``work()`` running in a forked process from the moment the job is made."""
+    """``work()`` running in a forked process from the moment the job is made. ``afterwards()``,
+    if given, runs in that process once the result is sent: work that the build need not wait
+    for (writing the next build's cache), joined before the build saves its own."""
 
-    def __init__(self, work, name: str):
+    def __init__(self, work, name: str, afterwards=None):
         self.name = name
+        self._afterwards = afterwards
         sys.stdout.flush()
         sys.stderr.flush()
         read, write = os.pipe()
@@ -53,6 +56,8 @@ class Job:
                 value = work()
                 with os.fdopen(write, "wb") as pipe:
                     pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                if afterwards is not None:
+                    afterwards()
             except BaseException:
                 traceback.print_exc()
                 sys.stderr.flush()
@@ -65,19 +70,30 @@ class Job:
 
     def result(self):
         """Wait for the work to end and return what it returned; BackgroundFailed if it
-        failed (its traceback is printed above) or was cancelled."""
+        failed (its traceback is printed above) or was cancelled. The process may still be
+        doing its ``afterwards``: join() waits for that."""
         if self._done:
             raise BackgroundFailed(f"{self.name} was cancelled")
         try:
-            with os.fdopen(self._read, "rb") as pipe:
+            read, self._read = self._read, None
+            with os.fdopen(read, "rb") as pipe:
                 data = pipe.read()  # before waiting: a full pipe would block the other process
-        finally:
-            _, status = os.waitpid(self.pid, 0)
-            self._done = True
-            _running.discard(self)
-        if status != 0 or not data:
+        except BaseException:
+            self.join()
+            raise
+        if not data:  # the work failed: nothing was sent
+            self.join()
+            raise BackgroundFailed(f"{self.name} failed (its error is printed above)")
+        if self._afterwards is None and self.join() != 0:
             raise BackgroundFailed(f"{self.name} failed (its error is printed above)")
         return pickle.loads(data)
+
+    def join(self) -> int:
+        """Wait for the process to end; its exit status."""
+        _, status = os.waitpid(self.pid, 0)
+        self._done = True
+        _running.discard(self)
+        return status
 
     def cancel(self) -> None:
         if self._done:
@@ -87,10 +103,9 @@ class Job:
             os.waitpid(self.pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
-        try:
+        if self._read is not None:  # (closed already once the result was read)
             os.close(self._read)
-        except OSError:
-            pass
+            self._read = None
         self._done = True
         _running.discard(self)
 
@@ -119,6 +134,12 @@ class Shares:
             taken = max(end - size, start)
             self._counters[8:] = struct.pack("q", taken)
         return range(taken, end)
+
+
+def join_all() -> None:
+    """Wait for every job still running, its result taken or not (their ``afterwards``)."""
+    for job in list(_running):
+        job.join()
 
 
 def cancel_all() -> None:

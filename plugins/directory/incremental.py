@@ -283,10 +283,12 @@ class IncrementalBuild:
         to start from (search/patching.py), or None."""
         return self.terms.previous()[1]
 
-    def write_terms(self) -> str:
-        """Write next_terms and next_statistics aside (SideFile.write_aside)."""
-        self.terms.next = (self.next_terms, self.next_statistics)
-        return self.terms.write_aside()
+    def write_terms(self) -> None:
+        """Write next_terms and next_statistics (a forked index job does it itself)."""
+        if self.next_terms is not None:
+            self.terms.next = (self.next_terms, self.next_statistics)
+            self.terms.write()
+            self.next_terms = None
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -370,8 +372,10 @@ class IncrementalBuild:
             store, stored = self._store
             for part, entries in parts.items():
                 old = stored.setdefault(part, {})
-                added[part] = {key: value for key, value in entries.items() if key not in old}
-                removed[part] = [key for key in old if key not in entries]
+                # Differences of the key views: compared in C, a fifth of the time of a
+                # comprehension over some 60,000 entries
+                added[part] = {key: entries[key] for key in entries.keys() - old.keys()}
+                removed[part] = list(old.keys() - entries.keys())
             changed = sum(map(len, added.values())) + sum(map(len, removed.values()))
             if changed > REWRITE_SHARE * sum(map(len, parts.values())):
                 store = None
@@ -384,10 +388,8 @@ class IncrementalBuild:
             self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
                                                    self.next.search, self.next.layout, store,
                                                    added, removed))
-        if self.next_terms is not None:
-            self.terms.next = (self.next_terms, self.next_statistics)
-        self.terms.save()
-        self.rows.save()
+        self.write_terms()  # unless a forked job has
+        self.rows.write()
         for other in self.folder.glob("store-*.pickle"):
             if other.name != store:
                 other.unlink(missing_ok=True)
@@ -417,15 +419,16 @@ class IncrementalBuild:
 
 class SideFile:
     """A part of the cache in a file of its own, read on first use, often by a forked process
-    (background.py), which then writes the next build's under a name of its own: save() moves
-    that into place. Its entries, like the store's, are functions of their keys, so a file
-    left by another build of the same salt is never wrong."""
+    (background.py), which then writes the next build's itself, into place at once: its
+    entries, like the store's, are functions of their keys, so a file left by another build
+    of the same salt, or by a build that failed after writing it, is never wrong. (Moved into
+    place by the build, the 50 MB of the two files took the old ones' freeing with them onto
+    the build's critical path.)"""
 
     def __init__(self, build: IncrementalBuild, name: str, empty):
         self._build, self.name, self._empty = build, name, empty
         self._previous = None
         self.next = None  # None: the file stays as it is
-        self.written: str | None = None  # a forked process's file, moved in by save()
 
     def previous(self):
         """The previous build's value, or the empty one."""
@@ -444,26 +447,14 @@ class SideFile:
                     pass
         return self._previous
 
-    def write_aside(self) -> str:
-        """Write ``next`` under a name of this process's, which it returns (a forked process
-        hands it back: ``written``)."""
-        name = f".{Path(self.name).stem}-{os.getpid()}.pickle"
-        self._write(name)
-        return name
-
-    def save(self) -> None:
-        folder = self._build.folder
-        if self.written is not None:
-            os.replace(folder / self.written, folder / self.name)
-        elif self.next is not None:
-            self._write(self.name)
-        for other in folder.glob(f".{Path(self.name).stem}-*.pickle"):  # of failed builds
-            other.unlink(missing_ok=True)
-
-    def _write(self, name: str) -> None:
+    def write(self) -> None:
+        """Write ``next`` into place (nothing when it is None)."""
+        if self.next is None:
+            return
         self._build.folder.mkdir(parents=True, exist_ok=True)
         with _collector_paused():
-            self._build._write(name, (self._build.salt, self.next))
+            self._build._write(self.name, (self._build.salt, self.next))
+        self.next = None  # written
 
 
 def caches_beyond_the_newest(parent: Path, keep: int) -> list[Path]:

@@ -72,7 +72,8 @@ class OpenDataGenerator(Generator):
         build = incremental_build(self.settings)
         if (build is not None and self.context.get("profile_digests") is not None
                 and build.previous.salt and worth_forking(len(self.directory.profiles))):
-            self._background = Job(self.exports_in_background, "directory.json and .csv")
+            self._background = Job(self.exports_in_background, "directory.json and .csv",
+                                   afterwards=build.rows.write)  # rows for the next build
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
@@ -121,20 +122,16 @@ class OpenDataGenerator(Generator):
                 self.write_pieces(path, pieces)
 
     def exports_in_background(self):
-        """The forked process's work: the two files, and the rows for the next build written
-        aside (incremental.SideFile); what the build records of them (the rows' file and the
-        files' fingerprints) handed back."""
+        """The forked process's work: the two files; what the build records of them (their
+        fingerprints) handed back."""
         self.write_exports()
         build = incremental_build(self.settings)
-        placed = {path: build.next.pages[path] for path in (exports.JSON_FILE, exports.CSV_FILE)
-                  if path in build.next.pages}
-        return build.rows.write_aside(), placed
+        return {path: build.next.pages[path] for path in (exports.JSON_FILE, exports.CSV_FILE)
+                if path in build.next.pages}
 
     def generate_output(self, writer) -> None:
         if self._background is not None:
-            build = incremental_build(self.settings)
-            build.rows.written, placed = self._background.result()
-            build.recorded(placed)
+            incremental_build(self.settings).recorded(self._background.result())
         else:
             self.write_exports()
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),

@@ -75,6 +75,7 @@ def finish(pelican) -> None:
     build = incremental_build(pelican.settings)
     if build is not None:
         build.save()
+    background.join_all()  # jobs still writing the next build's cache (Job's afterwards)
     report = build_report(pelican.settings)
     counts = report.counts
     report.finish(counts.get("profiles", 0), counts.get("written", 0),

@@ -563,7 +563,10 @@ class SearchIndexGenerator(Generator):
         render_all(profile.description for profile in directory.profiles)
         staging = Path(self.output_path)
         self._background = Job(lambda: self.index_in_background(directory, build, digests,
-                                                                staging), "the search index")
+                                                                staging), "the search index",
+                               # the analysis for the next build: written once the index is
+                               # handed back, off the build's longest path
+                               afterwards=build.write_terms if build is not None else None)
 
     def whole_index_reusable(self, build, key: bytes) -> bool:
         previous = build.previous.search
@@ -585,10 +588,9 @@ class SearchIndexGenerator(Generator):
             previous = None
         staging = Path(self.output_path)
         if self._background is not None:
-            state, terms_written, placed = self._background.result()
+            state, placed = self._background.result()
             if build is not None:
                 build.recorded(placed)
-                build.terms.written = terms_written
             with report.stage("index", len(directory.profiles), "profiles") as stage:
                 stage.advance(len(directory.profiles))
             with report.stage("write", len(state.files) + len(RUNTIME) + 1, "files") as stage:
@@ -619,15 +621,14 @@ class SearchIndexGenerator(Generator):
 
     @staticmethod
     def index_in_background(directory: Directory, build, digests: dict, staging: Path):
-        """The forked process's work: the index made and placed, the profiles' analysis
-        written for the next build; what the build records of it (the index's state, the
-        analysis file's name, the files placed) handed back."""
+        """The forked process's work: the index made and placed; what the build records of
+        it (the index's state, the files placed) handed back."""
         client = make_index(directory, build, digests)
         key = everything(directory, digests) if build and digests is not None else None
         state = place_index(client, build, key, digests, directory, staging)
         if build is None:  # a build without a cache (--full): nothing to hand on
-            return state, None, {}
-        return state, build.write_terms(), build.placed_by("search/index/")
+            return state, {}
+        return state, build.placed_by("search/index/")
 
     def write_runtime(self, writer, folder: Path, manifest: dict, stage) -> None:
         """The browser's scripts and the search page, which carries the manifest inline."""
