@@ -419,3 +419,27 @@ def test_invoke_validate_defaults_to_the_repository_content():
     result = run_module("invoke", "validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{profile_count(ROOT / 'content')} profiles OK"
+
+
+def test_profiles_are_made_as_the_dataclass_makes_them(tmp_path):
+    """validation.make_profile fills a profile's fields in one update, not through the frozen
+    dataclass's __init__: for every profile of the sample and of a synthetic directory (every
+    kind, optional fields present and absent, dates, lists, folded text), the two are the same
+    profile, field for field."""
+    from directory.bench.synthetic import generate
+    from directory.loading import load_content
+    from directory.validation import Profile, make_profile
+
+    generate(tmp_path / "synthetic", 300, seed=5)
+    compared = 0
+    for content in (ROOT / "content", tmp_path / "synthetic"):
+        documents, problems = load_content(content)
+        assert not problems
+        for document in documents:
+            data = make_profile(document).__dict__
+            made = Profile(**{name: value for name, value in data.items()
+                              if name not in ("key", "url")})
+            assert made == make_profile(document)
+            assert made.__dict__ == data
+            compared += 1
+    assert compared > 300

@@ -229,6 +229,7 @@ class IncrementalBuild:
 
     def __init__(self, settings: dict, output: Path):
         self.output = Path(output)
+        self._output_text = str(self.output)
         self.folder = cache_folder(Path(settings["CACHE_PATH"]), self.output)
         self.salt = salt(settings)
         # The cache's objects live as long as the build: frozen out of the collector's sight
@@ -306,7 +307,7 @@ class IncrementalBuild:
         except TypeError:
             return None
 
-    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path,
+    def reuse(self, save_as: str, fingerprint: bytes | None, staging: Path | str,
               later: bool = False) -> bool:
         """Link the previous build's file for this page into ``staging`` if it is still
         exactly what this build would write; True if it was. ``later``: the link is made by
@@ -319,8 +320,10 @@ class IncrementalBuild:
         # A hard link is the same inode, of the same size and time: known without a stat.
         # (Were it copied instead, the next build would find it changed and render it.)
         self.next.pages[save_as] = self.previous.pages[save_as]
-        # Strings: pathlib costs more than a link.
-        source, target = os.path.join(self.output, save_as), os.path.join(staging, save_as)
+        # Strings (a caller with many pages passes ``staging`` as one): pathlib costs more
+        # than a link, 16,000 times.
+        source = os.path.join(self._output_text, save_as)
+        target = os.path.join(staging, save_as)
         if later:
             self.links.add(source, target)
             return True
@@ -333,7 +336,7 @@ class IncrementalBuild:
         if entry is None or entry[0] != fingerprint:
             return False
         try:
-            status = os.stat(os.path.join(self.output, save_as))
+            status = os.stat(os.path.join(self._output_text, save_as))
         except OSError:
             return False
         return (status.st_ino, status.st_size, status.st_mtime_ns) == entry[1]

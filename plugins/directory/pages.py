@@ -444,7 +444,8 @@ class DirectoryGenerator(Generator):
             for save_as in build.previous.layout.pages:
                 if save_as not in only:
                     previous = build.previous.pages.get(save_as)
-                    if previous and build.reuse(save_as, previous[0], staging, later=True):
+                    if previous and build.reuse(save_as, previous[0], self.output_path,
+                                                later=True):
                         kept.append(save_as)
                     else:  # not kept by the previous build, or changed since
                         lost.add(save_as)
@@ -458,8 +459,8 @@ class DirectoryGenerator(Generator):
         todo = []
         for page in pages:
             if (unique and build
-                    and build.reuse(page.save_as, build.page_fingerprint(page), staging,
-                                    later=True)):
+                    and build.reuse(page.save_as, build.page_fingerprint(page),
+                                    self.output_path, later=True)):
                 page_writer.register(page.save_as)  # linked, as good as written
                 stage.advance()
             else:

@@ -62,7 +62,7 @@ def publish_output(pelican) -> None:
     """`finalized` signal: every page is written; swap the staging folder in."""
     output = Path(pelican.final_output_path)
     staging = Path(pelican.output_path)
-    _prune_unused(staging, getattr(pelican, "spare_folders", None))
+    _prune_unused(staging, getattr(pelican, "spare_folders", None), written_files(pelican))
     previous = _sibling(output, PREVIOUS_PREFIX)
     first = not output.exists()
     if not first:
@@ -214,13 +214,32 @@ def _take_spare(output: Path, staging: Path) -> list[str] | None:
     return None
 
 
-def _prune_unused(staging: Path, spare_folders: list[str] | None) -> None:
+def written_files(pelican) -> set[str]:
+    """The files an incremental build knows it wrote or linked (paths under the output)."""
+    from .reporting import incremental_build  # (this file also runs as a script: recycle())
+
+    build = incremental_build(pelican.settings)
+    return build.next.pages.keys() if build is not None else frozenset()
+
+
+def _prune_unused(staging: Path, spare_folders: list[str] | None,
+                  written: set[str] = frozenset()) -> None:
     """Remove the spare's folders that this build left empty (a deleted profile's, say), the
-    deepest first: the output is then exactly what a build into an empty folder writes."""
+    deepest first: the output is then exactly what a build into an empty folder writes.
+    ``written``: files known to be in the staging folder (paths under it); their folders are
+    not empty, and are not tried (10,000 failed rmdir calls in a rebuild)."""
     if not spare_folders:
         return
     root = str(staging)
+    used: set[str] = set()
+    for path in written:
+        folder = os.path.dirname(path)
+        while folder and folder not in used:
+            used.add(folder)
+            folder = os.path.dirname(folder)
     for folder in sorted(spare_folders, key=lambda path: path.count(os.sep), reverse=True):
+        if folder in used:
+            continue
         try:
             os.rmdir(os.path.join(root, folder))
         except OSError:  # not empty (used), or gone with a folder above it

@@ -728,10 +728,12 @@ def place_index(client: ClientIndex, build, key: bytes | None, digests: dict | N
     """Write (or, in an incremental build, link) the index's files into the staging folder;
     what the next build can take from them."""
 
+    staging_text = str(staging)
+
     def reuse(name: str, digest: bytes) -> bool:
         # A file whose bytes are those of the previous build's (most shards, after one
         # profile changed) is linked, not written again.
-        return build.reuse(f"search/index/{name}", digest, staging)
+        return build.reuse(f"search/index/{name}", digest, staging_text)
 
     size = write_client_index(client, staging / "search" / "index", stage,
                               reuse if build else None)
