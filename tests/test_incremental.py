@@ -90,7 +90,7 @@ def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch)
     similar lists are not computed again, the search statistics are patched rather than
     counted again (search/patching.py), and after one edit only the edited profile's cards
     are rendered again."""
-    from directory import exports, fragments, similar
+    from directory import exports, fragments, relations, similar
     from directory.search import index
 
     content, output, theme, tmp_path = site
@@ -99,6 +99,7 @@ def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch)
         raise AssertionError("computed again")
 
     monkeypatch.setattr(similar, "similar_profiles", computed_again)
+    monkeypatch.setattr(relations, "relate", computed_again)  # the graph is the previous one
     monkeypatch.setattr(index, "statistics", computed_again)  # the forked index job's too
     # Pages may be rendered by a forked process: what it renders is noted in a file.
     notes = tmp_path / "rendered-cards"
@@ -128,6 +129,25 @@ def test_a_rebuild_after_a_full_build_takes_every_cached_part(site, monkeypatch)
     assert 0 < counts["written"] < counts["unchanged"]
     assert len(set(notes.read_text(encoding="utf-8").split())) == 1  # the edited card
     assert entries.read_text(encoding="utf-8").split() == ["pick-my-solar"]
+
+
+def test_a_graph_kept_from_another_build_makes_the_same_directory(tmp_path):
+    """The graph an incremental build keeps (relations.graph_of), filled with the profiles of
+    another build of the same structure, is the directory relate() makes of them: for the
+    sample and for a synthetic directory."""
+    from directory.bench.synthetic import generate
+    from directory.loading import load_content
+    from directory.relations import directory_of, graph_of, relate, structure_of
+    from directory.validation import validate
+
+    generate(tmp_path / "synthetic", 400, seed=11)
+    for content in (CONTENT, tmp_path / "synthetic"):
+        profiles, problems = validate(load_content(content)[0], content)
+        assert not [problem for problem in problems if problem.is_error]
+        kept = graph_of(relate(profiles))
+        again, _ = validate(load_content(content)[0], content)  # other objects, same values
+        assert structure_of(again) == structure_of(profiles)
+        assert directory_of(again, kept) == relate(again)
 
 
 def test_digests_depend_on_values_not_on_which_objects_are_shared():

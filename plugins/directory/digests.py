@@ -9,6 +9,9 @@ than of its whole view model: a rebuild hashes 10,000 small tuples once instead 
 What a profile shows anywhere is a function of its own fields, its provenance record (git's
 dates, its edit links) and its card: the names and addresses of its city and sector facets
 (a facet's name is the spelling most profiles use, so it is site-wide, and it is in here).
+Its fields are a function of its file's bytes, its kind and its slug: when the incremental
+loader has hashed the bytes (Profile.content), those stand for the fields, at a third of the
+cost of pickling every field of 10,000 profiles.
 Everything else a page shows (its lists, their order, their titles) is in the page's inputs.
 Equal pickles mean equal values, so equal digests never hide a change; the code that turns
 them into HTML is covered by the cache's salt. The pickles are made without the pickler's memo
@@ -41,7 +44,8 @@ def profile_digests(directory: Directory,
     for profile in directory.profiles:
         record = records[profile.key]
         city = directory.city_facet(profile)
-        shown = (tuple(getattr(profile, name) for name in PROFILE_FIELDS),
+        shown = ((profile.content, profile.key) if profile.content is not None
+                 else tuple(getattr(profile, name) for name in PROFILE_FIELDS),
                  tuple(getattr(record, name) for name in RECORD_FIELDS),
                  (city.name, city.url) if city else None,
                  tuple((facet.name, facet.url) for facet in directory.sector_facets(profile)))

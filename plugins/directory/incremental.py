@@ -186,6 +186,8 @@ class BuildCache:
     markdown: dict[str, str] = field(default_factory=dict)
     # digest of what similar.py reads -> each profile's similar profiles (keys)
     similar: dict[bytes, dict] = field(default_factory=dict)
+    # relations.structure_of the profiles -> relations.graph_of their directory
+    relations: dict[bytes, tuple] = field(default_factory=dict)
     # (fragment, stable key, SITEURL, options) -> its HTML (fragments.Lasting)
     fragments: dict[tuple, str] = field(default_factory=dict)
     # The search index: what the next build can take from it (search/reuse.py)
@@ -198,7 +200,7 @@ class BuildCache:
 # that is written again only when a fifth of its entries have changed; cache.pickle names it
 # and holds the entries added since and the keys gone. Pickling the 25 MB of them cost half
 # a second a build; reading them back still costs what it did.
-STORED_PARTS = ("documents", "stats", "markdown", "similar", "fragments")
+STORED_PARTS = ("documents", "stats", "markdown", "similar", "relations", "fragments")
 REWRITE_SHARE = 0.2
 # Parts read and written by a rebuild's forked processes (background.py) only, each in a file
 # of its own (SideFile), off the build's critical path and out of its memory:
@@ -547,9 +549,27 @@ def cached_loader(build: IncrementalBuild):
             result = fresh[index] if index in fresh else build.previous.documents[key]
             if key is not None:
                 build.next.documents[key] = result
+                if result[0] is not None:
+                    result[0].content = key[2]
             loaded.append(result)
         if progress is not None:
             progress.advance(len(files) - len(missing))
         return loaded
 
     return load_many
+
+
+def cached_relate(build: IncrementalBuild):
+    """relations.relate, or, when the profiles' structure is the previous build's (an edited
+    summary or description), the previous build's graph with this build's profiles in it."""
+    from .relations import directory_of, graph_of, relate, structure_of
+
+    def relate_all(profiles: list) -> object:
+        structure = structure_of(profiles)
+        graph = build.previous.relations.get(structure)
+        directory = directory_of(profiles, graph) if graph is not None else relate(profiles)
+        build.next.relations = {structure: graph if graph is not None else graph_of(directory)}
+        directory.structure = structure
+        return directory
+
+    return relate_all

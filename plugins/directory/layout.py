@@ -5,7 +5,7 @@ show an edited profile.
 Which pages exist and which profiles each lists, in which order, follow from a few fields of
 each profile: its kind and slug (its address), its name (every list is in name order), its
 sectors and city (the facets, the similar profiles) and the slugs it links to (related
-profiles). That is the directory's *structure*; a page's inputs (pages.Page.inputs) are made
+profiles). That is the directory's *structure* (relations.structure_of); a page's inputs (pages.Page.inputs) are made
 of the structure and of the digests of the profiles it shows (digests.py). So while the
 structure is unchanged, a page that shows no profile whose digest changed has the inputs,
 and so the fingerprint, it had in the previous build: the rebuild links it without making
@@ -20,27 +20,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .digests import digest_of
-from .relations import Directory
-
 ALL_PROFILES = "all profiles"  # a page's depends_on: it shows every profile
 
 
 @dataclass
 class Layout:
-    structure: bytes  # structure_of(directory)
+    structure: bytes  # relations.structure_of the profiles
     digests: dict[tuple[str, str], bytes]  # each profile's digest, when the pages were made
     pages: list[str]  # every page's save_as, in site_pages' order
     # Pages by their place in ``pages`` (numbers: a profile page is among the dependents of
     # a dozen profiles, and the layout is saved after every build)
     always: list[int]  # made in every build (they show every profile, or say nothing)
     dependents: dict[tuple[str, str], list[int]]  # profile key -> the pages that show it
-
-
-def structure_of(directory: Directory) -> bytes:
-    """One digest of what decides which pages exist and what each lists, in which order."""
-    return digest_of(tuple((p.kind, p.slug, p.name, p.sectors, p.city, p.programs, p.startups)
-                           for p in directory.profiles))
 
 
 def layout_of(pages: list, structure: bytes, digests: dict) -> Layout | None:

@@ -77,6 +77,8 @@ class Document:
     # incremental builds, as its schema problems are, so an unchanged file is not checked again.
     checks: tuple[list[Problem], list[Problem] | None] | None = None
     identity: tuple[str, str, str] | None = None
+    # SHA-1 of the file's bytes, when an incremental build has read them (digests.py)
+    content: bytes | None = None
 
     # Pickled (the incremental cache keeps every document), the marks travel as one marshal
     # blob, unpacked only if a problem is reported: the two dicts of tuples were half a

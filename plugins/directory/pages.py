@@ -21,8 +21,8 @@ from .background import Job, Shares
 from .charts import home_charts, write_charts
 from .digests import everything, profile_digests
 from .fragments import Deferred, Lasting, keep_across_builds
-from .incremental import cached_loader
-from .layout import ALL_PROFILES, layout_of, pages_to_make, structure_of
+from .incremental import cached_loader, cached_relate
+from .layout import ALL_PROFILES, layout_of, pages_to_make
 from .markup import remember, render_all, render_markdown, rendered_text
 from .page_writer import PageWriter
 from .parallel import worth_forking
@@ -391,7 +391,8 @@ class DirectoryGenerator(Generator):
     def generate_context(self) -> None:
         build = incremental_build(self.settings)
         directory, problems = read_directory(Path(self.path), build_report(self.settings),
-                                             cached_loader(build) if build else None)
+                                             *((cached_loader(build), cached_relate(build))
+                                               if build else ()))
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -419,7 +420,7 @@ class DirectoryGenerator(Generator):
         render_all(profile.description for profile in self.directory.profiles)
         records, digests = self.context["profile_records"], self.context["profile_digests"]
         similar = cached_similar(build, self.directory) if build else None
-        structure = structure_of(self.directory) if build else None
+        structure = self.directory.structure if build else None
         # After an edit that leaves the structure as it was, only the pages that show an
         # edited profile are made; the others are the previous build's (layout.py).
         only = pages_to_make(build.previous.layout, structure, digests) if build else None

@@ -13,11 +13,13 @@ from .relations import Directory, relate
 from .validation import validate
 
 
-def read_directory(content: Path, report: BuildReport | None = None,
-                   load_many=None) -> tuple[Directory | None, list[Problem]]:
+def read_directory(content: Path, report: BuildReport | None = None, load_many=None,
+                   relate_all=relate) -> tuple[Directory | None, list[Problem]]:
     """The directory built from ``content``, or None and every problem found in it.
-    ``report`` shows the load and validate stages; ``load_many`` may be a cached load_files."""
-    checked = check_content(content, report=report, load_many=load_many)
+    ``report`` shows the load and validate stages; ``load_many`` may be a cached load_files,
+    ``relate_all`` a cached relate."""
+    checked = check_content(content, report=report, load_many=load_many,
+                            relate_all=relate_all)
     return checked.directory, checked.errors
 
 
@@ -29,7 +31,8 @@ class Checked:
 
 
 def check_content(content: Path, focus: set[Path] | None = None,
-                  report: BuildReport | None = None, load_many=None) -> Checked:
+                  report: BuildReport | None = None, load_many=None,
+                  relate_all=relate) -> Checked:
     """Every error and notice in ``content``; ``focus`` (resolved paths) is where near-duplicate
     errors go when one file of the pair is among them (see duplicates.py)."""
     report = report or QuietReport()
@@ -42,4 +45,4 @@ def check_content(content: Path, focus: set[Path] | None = None,
     notices = [problem for problem in problems if not problem.is_error]
     if errors:
         return Checked(None, errors, notices)
-    return Checked(relate(profiles), [], notices)
+    return Checked(relate_all(profiles), [], notices)

@@ -40,6 +40,7 @@ class Directory:
     related: dict[tuple[str, str], dict[str, list[Profile]]]
     sectors: list[Facet]
     cities: list[Facet]
+    structure: bytes | None = None  # structure_of its profiles, when an incremental build asked
 
     def of_kind(self, kind: str) -> list[Profile]:
         return [profile for profile in self.profiles if profile.kind == kind]
@@ -79,6 +80,47 @@ def relate(profiles: list[Profile]) -> Directory:
         related=related,
         sectors=facets("sectors", ordered, lambda p: p.sectors),
         cities=facets("cities", ordered, lambda p: [p.city] if p.city else []),
+    )
+
+
+def structure_of(profiles: list[Profile]) -> bytes:
+    """One digest of the fields that decide the graph, and so which pages there are and what
+    each lists in which order: kind and slug (the address), name (every list is in name
+    order), sectors and city (the facets, the similar profiles), the slugs linked to."""
+    from .digests import digest_of  # (digests.py imports this module)
+
+    return digest_of(tuple((p.kind, p.slug, p.name, p.sectors, p.city, p.programs, p.startups)
+                           for p in profiles))
+
+
+def graph_of(directory: Directory) -> tuple:
+    """The directory's graph as plain values: its profiles' keys in order, and each profile's
+    related profiles and each facet's, as positions in that order (directory_of)."""
+    position = {profile.key: number for number, profile in enumerate(directory.profiles)}
+    related = [tuple(tuple(position[other.key] for other in directory.related[profile.key][kind])
+                     for kind in KINDS)
+               for profile in directory.profiles]
+    facets = [[(facet.slug, facet.name, tuple(position[member.key] for member in facet.profiles))
+               for facet in group]
+              for group in (directory.sectors, directory.cities)]
+    return [profile.key for profile in directory.profiles], related, facets
+
+
+def directory_of(profiles: list[Profile], graph: tuple) -> Directory:
+    """The Directory that relate(profiles) makes, from graph_of it (made from profiles of the
+    same structure_of): no name is sorted, no facet counted again."""
+    by_key = {profile.key: profile for profile in profiles}
+    order, related, (sectors, cities) = graph
+    ordered = [by_key[key] for key in order]
+    return Directory(
+        profiles=ordered,
+        related={profile.key: {kind: [ordered[number] for number in numbers]
+                               for kind, numbers in zip(KINDS, positions)}
+                 for profile, positions in zip(ordered, related)},
+        sectors=[Facet("sectors", slug, name, [ordered[number] for number in members])
+                 for slug, name, members in sectors],
+        cities=[Facet("cities", slug, name, [ordered[number] for number in members])
+                for slug, name, members in cities],
     )
 
 

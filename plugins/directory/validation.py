@@ -63,6 +63,9 @@ class Profile:
     # and digest), and a property made a new tuple or string at each read.
     key: tuple[str, str] = field(init=False, repr=False, compare=False)
     url: str = field(init=False, repr=False, compare=False)  # the page, from the site root
+    # SHA-1 of the bytes of its file, when an incremental build read them: its fields are a
+    # function of those, its kind and its slug (digests.py)
+    content: bytes | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", (self.kind, self.slug))
@@ -459,7 +462,8 @@ def make_profile(document: Document) -> Profile:
     values.update(PROFILE_DEFAULTS)
     values.update(data)
     values.update(kind=document.kind, slug=document.slug, source=document.path,
-                  key=(document.kind, document.slug), url=f"{document.kind}s/{document.slug}/")
+                  key=(document.kind, document.slug), url=f"{document.kind}s/{document.slug}/",
+                  content=document.content)
     return profile
 
 
