@@ -31,7 +31,7 @@ def beside(output: Path, prefix: str) -> list[Path]:
 
 
 def spare_after_the_recycler(output: Path) -> Path:
-    staging._wait_for_recyclers(output)
+    staging.wait_for_recyclers(output)
     spares = beside(output, staging.SPARE_PREFIX)
     assert len(spares) == 1, sorted(path.name for path in output.parent.iterdir())
     return spares[0]

@@ -467,10 +467,6 @@ class DirectoryGenerator(Generator):
             else:
                 todo.append(page)
         if build:
-            build.next.layout = (
-                layout_of(pages, structure, digests) if only is None
-                else replace(build.previous.layout, digests=digests))
-        if build:
             build.links.start()  # on the other core, while this one renders the rest
         written, unchanged = len(todo), len(pages) + len(kept) - len(todo)
         stage.notes.update(written=written, unchanged=unchanged)
@@ -490,6 +486,10 @@ class DirectoryGenerator(Generator):
         if build:
             build.next.markdown = {profile.description: rendered_text(profile.description)
                                    for profile in self.directory.profiles}
+            # (after the pages' forked renderer has started, in a first build)
+            build.next.layout = (
+                layout_of(pages, structure, digests) if only is None
+                else replace(build.previous.layout, digests=digests))
         home = next(page for page in pages if page.template == "index")
         write_charts(home.variables["charts"], staging)  # the charts the home page shows
         headers = HEADERS.format(policy=self.settings["CONTENT_SECURITY_POLICY"])

@@ -44,7 +44,7 @@ def redirect_output(pelican) -> None:
     """`initialized` signal: point Pelican at a new, empty staging folder."""
     output = Path(pelican.output_path).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    _wait_for_recyclers(output)
+    wait_for_recyclers(output)
     _remove_leftovers(output)
     staging = _sibling(output, STAGING_PREFIX)
     pelican.spare_folders = _take_spare(output, staging)
@@ -176,7 +176,7 @@ def _empty_into_spare(recycling: str, source: str | None = None) -> None:
         os.rename(recycling, os.path.join(parent, name.replace(RECYCLING_PREFIX, SPARE_PREFIX)))
 
 
-def _wait_for_recyclers(output: Path) -> None:
+def wait_for_recyclers(output: Path) -> None:
     """Wait until the recyclers of ``output``'s replaced outputs are done (or dead)."""
     deadline = time.monotonic() + RECYCLER_WAIT
     for recycling in output.parent.glob(f".{output.name}{RECYCLING_PREFIX}*"):
@@ -289,7 +289,7 @@ def _remove_leftovers(output: Path) -> None:
             if prefix != RECYCLING_PREFIX and _still_running(leftover.name.rpartition("-")[2]):
                 continue
             if prefix == RECYCLING_PREFIX and _locked(leftover):
-                continue  # its recycler is still at work (it outlived _wait_for_recyclers)
+                continue  # its recycler is still at work (it outlived wait_for_recyclers)
             if prefix == PREVIOUS_PREFIX and not output.exists():
                 leftover.rename(output)
             else:

@@ -11,6 +11,8 @@ Per size (a synthetic directory of N profiles, or the directory given with --con
 - baseline 2: Pagefind indexing our own output: index time and bytes; beside our index;
 - incremental: `invoke build` again into the same output after editing one profile's summary,
   then after adding one profile (whatever the build reuses from the previous one, it shows);
+  between measured runs, the detached recycler a build leaves (staging.py) is let finish,
+  untimed, as it would be between a maintainer's edits;
 - search: first results, bytes before them and keystroke latency in headless Chromium, ours
   against Pagefind's, by the bench-search machinery (__init__.py).
 
@@ -40,6 +42,7 @@ from pathlib import Path
 import yaml
 
 from ..pipeline import read_directory
+from ..staging import wait_for_recyclers
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -162,9 +165,15 @@ def forget_cache(output: Path) -> None:
 
 
 def our_build(content: Path, output: Path) -> Measured:
-    """`invoke build` in a process of its own, as a maintainer runs it."""
-    return run_measured([sys.executable, "-m", "invoke", "build", "--content", str(content),
-                         "--output", str(output)])
+    """`invoke build` in a process of its own, as a maintainer runs it. The build returns once
+    its output is published; the detached recycler it may leave (staging.py: emptying the
+    output it replaced, or copying a first build's folders as a spare) is let finish, untimed,
+    before anything else is measured, so that its work falls into no other run's time (stock
+    Pelican's, or the next rebuild's, which would wait for it)."""
+    measured = run_measured([sys.executable, "-m", "invoke", "build", "--content", str(content),
+                             "--output", str(output)])
+    wait_for_recyclers(Path(output).resolve())
+    return measured
 
 
 def write_articles(content: Path, folder: Path) -> int:
