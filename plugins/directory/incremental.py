@@ -15,10 +15,13 @@ Within one salt:
   inode, size and modification time), is hard-linked into the new staging folder instead of
   being rendered (its view model is never made); a second process makes the links
   (linking.py). Pages whose dependencies are not declared (``Page.depends_on is None``) are
-  always rendered.
-- loaded profile files (keyed by path and content), rendered Markdown (keyed by text), each
+  always rendered. While the profiles' structure is unchanged, the pages that show no
+  changed profile are not even made into Page objects (layout.py).
+- loaded profile files (keyed by path and content; a file whose status is the one it was
+  read with is not read again, cached_loader), rendered Markdown (keyed by text), each
   profile's open-data rows (keyed by its digest and its related slugs), the similar profiles
-  (keyed by what similar.py reads) and each profile's search analysis (keyed by its digest)
+  (keyed by what similar.py reads), the graph of relations and facets (keyed by the profiles'
+  structure, cached_relate) and each profile's search analysis (keyed by its digest)
   are reused; the search index takes what is provably unchanged from the previous one
   (search/reuse.py). Each of those entries is a function of its key. They live in a *store*
   file rewritten only when a fifth of it has changed (cache.pickle holds the changes since)

@@ -9,11 +9,12 @@ profiles). That is the directory's *structure* (relations.structure_of); a page'
 of the structure and of the digests of the profiles it shows (digests.py). So while the
 structure is unchanged, a page that shows no profile whose digest changed has the inputs,
 and so the fingerprint, it had in the previous build: the rebuild links it without making
-it again (site_pages builds only the others), which at 10,000 profiles was a fifth of a
-rebuild after one edit. Pages that show every profile (the home page, the lists of facets)
-and pages whose dependencies are not declared are always made, and still reused when their
-fingerprint allows it. Any change of structure (a new profile, a renamed one, a moved
-city...) makes every page again, and the layout with them.
+it again (site_pages builds only the others): making and fingerprinting all 10,500 cost
+about 0.3 s of a rebuild after one edit at 10,000 profiles. Pages that show every profile
+(the home page, the lists of facets) and pages whose dependencies are not declared are
+always made, and still reused when their fingerprint allows it. Any change of structure (a
+new profile, a renamed one, a moved city...) makes every page again, and the layout with
+them.
 """
 
 from __future__ import annotations
