@@ -5,8 +5,9 @@ show an edited profile.
 Which pages exist and which profiles each lists, in which order, follow from a few fields of
 each profile: its kind and slug (its address), its name (every list is in name order), its
 sectors and city (the facets, the similar profiles) and the slugs it links to (related
-profiles). That is the directory's *structure* (relations.structure_of); a page's inputs (pages.Page.inputs) are made
-of the structure and of the digests of the profiles it shows (digests.py). So while the
+profiles). That is the directory's *structure* (relations.structure_of); a page's inputs
+(pages.Page.inputs) are made of the structure and of the digests of the profiles it shows
+(digests.py). So while the
 structure is unchanged, a page that shows no profile whose digest changed has the inputs,
 and so the fingerprint, it had in the previous build: the rebuild links it without making
 it again (site_pages builds only the others): making and fingerprinting all 10,500 cost
