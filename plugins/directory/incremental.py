@@ -552,7 +552,7 @@ def cached_loader(build: IncrementalBuild):
             result = fresh[index] if index in fresh else build.previous.documents[key]
             if key is not None:
                 build.next.documents[key] = result
-                if result[0] is not None:
+                if index in fresh and result[0] is not None:  # a kept one has it already
                     result[0].content = key[2]
             loaded.append(result)
         if progress is not None:
