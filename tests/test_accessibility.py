@@ -29,6 +29,7 @@ LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-breaks" * 
 PAGES = {
     "home": "/",
     "startups": "/startups/",
+    "startups-page-2": "/startups/page/2/",
     "programs": "/programs/",
     "mentors": "/mentors/",
     "startup": "/startups/ciclo-mobility/",
@@ -52,7 +53,8 @@ SEARCH_READY = ("document.documentElement.classList.contains('search-ready')"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The sample content plus a profile whose name, summary and website never break."""
+    """The sample content plus a profile whose name, summary and website never break, with
+    lists of more than 10 cards in pages."""
     root = tmp_path_factory.mktemp("a11y")
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
@@ -65,7 +67,8 @@ def site(tmp_path_factory) -> Path:
         city: Los Angeles
         sectors: [Clean Energy, {LONG_WORD[:60]}]
         """)
-    return build(content, root / "output")
+    # Pages of 10 cards: the 17 startups' listing has a second page, and both a pager.
+    return build(content, root / "output", DIRECTORY_PAGE_SIZE=10)
 
 
 @pytest.fixture(scope="module")

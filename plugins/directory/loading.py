@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .images import image_problems
+from .paging import RESERVED_SLUG
 from .problems import Problem
 from .slugs import SLUG, slugify
 
@@ -178,6 +179,12 @@ def _profile_files(content: Path, problems: list[Problem]):
                 problems.append(Problem(path, 1, 1, f"file name '{name}' is not a slug: use lower-case "
                                         f"letters, digits and single hyphens, like "
                                         f"'{suggest_slug(slug)}.yaml'"))
+                continue
+            if slug == RESERVED_SLUG:
+                problems.append(Problem(path, 1, 1, f"file name '{name}' is taken by the "
+                                        f"listing's later pages (/{relative[0]}/{slug}/2/); "
+                                        f"name the file after the profile, like "
+                                        f"'{slug}-{kind}.yaml'"))
                 continue
             found.append((relative, name, path, kind))
     found.sort(key=lambda item: item[:2])  # as paths sort, by strings: Path's comparison costs

@@ -20,6 +20,7 @@ from pelican.generators import Generator
 from . import exports, feeds, seo
 from .background import Job
 from .pages import wait_for_pages
+from .paging import page_size
 from .parallel import worth_forking
 from .provenance import repository_url
 from .reporting import incremental_build
@@ -161,7 +162,8 @@ class OpenDataGenerator(Generator):
             pages = sorted(seo.page_path(path.relative_to(self.output_path).as_posix())
                            for path in Path(self.output_path).rglob("*.html")
                            if path.name != seo.NOT_FOUND)
-            lastmod = seo.lastmod_of_pages(self.directory, self.records, pages)
+            lastmod = seo.lastmod_of_pages(self.directory, self.records, pages,
+                                           page_size(self.settings))
             self.write(seo.SITEMAP, seo.sitemap_xml(self.base, lastmod))
         self.write("robots.txt", seo.robots_txt(self.base))
 

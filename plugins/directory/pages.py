@@ -25,6 +25,7 @@ from .incremental import cached_loader, cached_relate
 from .layout import ALL_PROFILES, layout_of, pages_to_make
 from .markup import remember, render_all, render_markdown, rendered_text
 from .page_writer import PageWriter
+from .paging import PAGE_SIZE, Place, page_size, paged
 from .parallel import worth_forking
 from .pipeline import read_directory
 from .problems import BuildFailed
@@ -186,12 +187,13 @@ def profile_page(directory: Directory, this: Card,
 def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecord],
                digests: dict[tuple[str, str], bytes] | None = None,
                similar: dict[tuple, tuple] | None = None,
-               only: set[str] | None = None) -> list[Page]:
+               only: set[str] | None = None, page_size: int = PAGE_SIZE) -> list[Page]:
     """Every page of the directory, with its path under the output folder. With ``digests``
     (digests.profile_digests, in an incremental build) every page also gets its ``inputs``.
     View models are made only when a page's variables are read. ``similar``: the keys of the
     similar profiles of each profile (similar.similar_keys), when known already. ``only``:
-    the pages wanted (layout.pages_to_make), when not all of them."""
+    the pages wanted (layout.pages_to_make), when not all of them. Lists of more than
+    ``page_size`` cards are split into pages (paging.py)."""
     made_cards: dict[tuple[str, str], Card] = {}
     facet_links: dict[str, Link] = {}
     text_links: dict[str, Link] = {}
@@ -221,13 +223,14 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
         pages.append(Page("index.html", "index", partial(home_view, directory, records, card_of),
                           depends_on=ALL_PROFILES, inputs=inputs("home", whole)))
     for kind in KINDS:
-        if not wanted(f"{kind}s/index.html"):
-            continue
         of_kind = directory.of_kind(kind)
-        pages.append(Page(f"{kind}s/index.html", "listing",
-                          partial(listing_view, kind, of_kind, card_of),
-                          depends_on=frozenset(p.key for p in of_kind),
-                          inputs=inputs("listing", kind, shown(of_kind))))
+        for url, chunk, place in paged(f"{kind}s/", of_kind, page_size):
+            if not wanted(f"{url}index.html"):
+                continue
+            pages.append(Page(f"{url}index.html", "listing",
+                              partial(listing_view, kind, chunk, place, card_of),
+                              depends_on=frozenset(p.key for p in chunk),
+                              inputs=inputs("listing", kind, place, shown(chunk))))
     if similar is None:
         similar = similar_keys(directory)
     by_key = {profile.key: profile for profile in directory.profiles}
@@ -253,13 +256,14 @@ def site_pages(directory: Directory, records: dict[tuple[str, str], ProfileRecor
                                "section_current": "page"}, depends_on=ALL_PROFILES,
                               inputs=inputs("facets", facet_kind, whole)))
         for facet in facets:
-            if not wanted(f"{facet.url}index.html"):
-                continue
-            pages.append(Page(f"{facet.url}index.html", "facet",
-                              partial(facet_view, facet_kind, facet, card_of),
-                              depends_on=frozenset(p.key for p in facet.profiles),
-                              inputs=inputs("facet", facet_kind, facet.slug, facet.name,
-                                            shown(facet.profiles))))
+            for url, chunk, place in paged(facet.url, facet.profiles, page_size):
+                if not wanted(f"{url}index.html"):
+                    continue
+                pages.append(Page(f"{url}index.html", "facet",
+                                  partial(facet_view, facet_kind, facet, chunk, place, card_of),
+                                  depends_on=frozenset(p.key for p in chunk),
+                                  inputs=inputs("facet", facet_kind, facet.slug, facet.name,
+                                                place, shown(chunk))))
     # The 404 page is served for any missing path, at any depth: its links must be absolute.
     if wanted("404.html"):
         pages.append(Page("404.html", "404", {}, relative_urls=False, depends_on=frozenset(),
@@ -296,9 +300,11 @@ def home_view(directory: Directory, records: dict, card_of) -> dict:
     }
 
 
-def listing_view(kind: str, of_kind: list[Profile], card_of) -> dict:
-    return {"title": KIND_LABELS[kind][1], "section": f"{kind}s/", "section_current": "page",
-            "cards": Deferred(of_kind, card_of)}
+def listing_view(kind: str, chunk: list[Profile], place: Place, card_of) -> dict:
+    first = place.number == 1  # the listing's own address, which the navigation links to
+    return {"title": KIND_LABELS[kind][1], "section": f"{kind}s/",
+            "section_current": "page" if first else "true",
+            "cards": Deferred(chunk, card_of), "pager": place.pager()}
 
 
 def profile_view(directory: Directory, profile: Profile, similar: tuple, by_key: dict,
@@ -309,10 +315,10 @@ def profile_view(directory: Directory, profile: Profile, similar: tuple, by_key:
     return {"page": view, "section": f"{profile.kind}s/"}
 
 
-def facet_view(facet_kind: str, facet, card_of) -> dict:
+def facet_view(facet_kind: str, facet, chunk: list[Profile], place: Place, card_of) -> dict:
     singular, plural = FACET_TITLES[facet_kind]
     return {"title": facet.name, "facet_label": singular, "index_url": f"{facet_kind}/",
-            "index_title": plural, "cards": Deferred(facet.profiles, card_of),
+            "index_title": plural, "cards": Deferred(chunk, card_of), "pager": place.pager(),
             "section": f"{facet_kind}/"}
 
 
@@ -424,7 +430,8 @@ class DirectoryGenerator(Generator):
         # After an edit that leaves the structure as it was, only the pages that show an
         # edited profile are made; the others are the previous build's (layout.py).
         only = pages_to_make(build.previous.layout, structure, digests) if build else None
-        pages = site_pages(self.directory, records, digests, similar, only)
+        size = page_size(self.settings)
+        pages = site_pages(self.directory, records, digests, similar, only, size)
         report = build_report(self.settings)
 
         lasting = None
@@ -451,7 +458,7 @@ class DirectoryGenerator(Generator):
                     else:  # not kept by the previous build, or changed since
                         lost.add(save_as)
             if lost:
-                pages += site_pages(self.directory, records, digests, similar, lost)
+                pages += site_pages(self.directory, records, digests, similar, lost, size)
         stage = report.open_stage("render", len(pages) + len(kept), "pages")
         for save_as in kept:
             page_writer.register(save_as)  # linked, as good as written

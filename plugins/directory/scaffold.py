@@ -18,6 +18,7 @@ import yaml
 
 from .duplicates import identity_name, is_shared_host, website_host
 from .loading import KIND_FOLDERS, _YAML12_NUMBER, load_content
+from .paging import RESERVED_SLUG
 from .slugs import slugify
 from .validation import SCHEMAS, profile_schema
 
@@ -50,6 +51,9 @@ def new_profile(kind: str, name: str, content: Path, website: str | None = None)
     slug = profile_slug(name)
     if not slug:
         raise ScaffoldError(f"the name '{name}' has no letters or digits to make a file name from")
+    if slug == RESERVED_SLUG:
+        raise ScaffoldError(f"'{slug}.yaml' is taken by the listing's later pages "
+                            f"(/{kind}s/{slug}/2/); choose a more precise name")
     content = Path(content)
     path = content / f"{kind}s" / f"{slug}.yaml"
     if path.exists() or path.is_symlink():

@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from .paging import PAGE_SIZE, paged
 from .relations import Directory
 from .validation import KINDS
 
@@ -83,19 +84,21 @@ class SiteMeta:
         )
 
 
-def lastmod_of_pages(directory: Directory, records: dict, paths: list[str]) -> dict[str, datetime.date | None]:
+def lastmod_of_pages(directory: Directory, records: dict, paths: list[str],
+                     size: int = PAGE_SIZE) -> dict[str, datetime.date | None]:
     """The day each page last changed, from the profiles it shows: a profile page its own file's
-    last commit, a listing or facet page the newest of its profiles, any other page the newest
-    of all. None when git knows none of them."""
+    last commit, a page of a listing or facet the newest of its profiles (pages of ``size``
+    cards, paging.py), any other page the newest of all. None when git knows none of them."""
     def newest(profiles) -> datetime.date | None:
         days = [records[p.key].updated.date() for p in profiles if records[p.key].updated]
         return max(days) if days else None
 
     shown: dict[str, list] = {profile.url: [profile] for profile in directory.profiles}
-    for kind in KINDS:
-        shown[f"{kind}s/"] = directory.of_kind(kind)
-    for facet in directory.sectors + directory.cities:
-        shown[facet.url] = facet.profiles
+    lists = [(f"{kind}s/", directory.of_kind(kind)) for kind in KINDS]
+    for first, profiles in lists + [(facet.url, facet.profiles)
+                                    for facet in directory.sectors + directory.cities]:
+        for url, chunk, _ in paged(first, profiles, size):
+            shown[url] = chunk
     everything = newest(directory.profiles)
     return {path: newest(shown[path]) if path in shown else everything for path in paths}
 
