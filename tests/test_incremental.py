@@ -421,6 +421,65 @@ def test_a_patched_index_unpacks_only_the_postings_of_the_shards_it_makes(tmp_pa
     assert tree_hashes(output) == tree_hashes(fresh)
 
 
+def test_a_summary_edit_makes_again_only_the_shards_of_the_terms_it_moved(tmp_path,
+                                                                         monkeypatch):
+    """A term's postings move only where an edit moved its entry (patching.changed_terms):
+    after a summary edit, the terms of the summary (whose length moved); not those of the
+    profile's name or description. A shard holding some of those, and none of the summary's
+    terms before or after, is the previous build's file: known, not encoded, and linked; and
+    its previews file holds the same documents."""
+    from directory.bench.synthetic import generate
+    from directory.pipeline import read_directory
+    from directory.search import index
+    from directory.search.patching import quantised
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # the index is made by a forked job
+    content, output = tmp_path / "content", tmp_path / "site" / "output"
+    generate(content, 300, seed=5)
+    build_counted(content, output, tmp_path / "cache")
+    notes = tmp_path / "known"
+    original = index.export
+
+    def export(*args, **kwargs):  # called in the forked index job: noted in a file
+        client = original(*args, **kwargs)
+        with open(notes, "a", encoding="utf-8") as file:
+            file.write(json.dumps(sorted(client.known)) + "\n")
+        return client
+
+    monkeypatch.setattr(index, "export", export)
+    summary = index.TEXT_FIELDS.index("summary")
+    directory, _ = read_directory(content)
+    # A summary whose stored length (one byte) moves when it grows by a word.
+    edited = next(profile for profile in directory.of_kind("startup")
+                  if quantised(index.analyse(profile)[0][summary][1] + 1)
+                  != quantised(index.analyse(profile)[0][summary][1]))
+    path = edited.source
+
+    def fields_of() -> list:
+        directory, _ = read_directory(content)
+        return index.analyse(next(p for p in directory.profiles if p.key == edited.key))[0]
+
+    before = fields_of()
+    path.write_text(path.read_text(encoding="utf-8").replace("\nsummary: ", "\nsummary: Edited. ", 1),
+                    encoding="utf-8")
+    after = fields_of()
+    assert quantised(after[summary][1]) != quantised(before[summary][1])
+    moved = set(before[summary][0]) | set(after[summary][0])  # all moved: the length did
+    others = set().union(*(counts for field, (counts, _) in enumerate(after) if field != summary))
+    folder = output / "search" / "index"
+    shards = {key: set(json.loads((folder / "terms" / f"{key}.json").read_text()))
+              for key in json.loads((folder / "manifest.json").read_text())["keys"]}
+    untouched = {key for key, terms in shards.items() if terms & others and not terms & moved}
+    assert untouched  # the profile's name and description reach shards the summary does not
+    build_counted(content, output, tmp_path / "cache")
+    known = set(json.loads(notes.read_text(encoding="utf-8").splitlines()[0]))
+    assert {f"terms/{key}.json" for key in untouched} <= known
+    assert {f"terms/{key}.json" for key in shards if shards[key] & moved}.isdisjoint(known)
+    fresh = tmp_path / "fresh" / "output"
+    build_counted(content, fresh, tmp_path / "fresh-cache")
+    assert tree_hashes(output) == tree_hashes(fresh)
+
+
 def test_the_cache_store_is_kept_after_one_edit(site):
     """The cache's per-profile parts stay in their store file after a small edit, and the
     changes saved beside it give the next build everything back."""

@@ -59,8 +59,19 @@ def check_patch(before: list, after: list) -> None:
     assert next_state == fresh  # what the next build patches is what a full build leaves
 
 
+def one_word_swapped(text: str) -> str:
+    """The text with its first long word replaced by another: the same number of words, so
+    the field's stored length stays and only two terms' counts move (patching.changed_terms)."""
+    words = text.split(" ")
+    first = next(number for number, word in enumerate(words) if len(word) >= 5 and word.isalpha())
+    words[first] = "Zeppelin"
+    return " ".join(words)
+
+
 EDITS = {
     "summary": lambda p, other: replace(p, summary="Edited: " + p.summary),
+    "a word of the summary swapped, its length kept": lambda p, other: replace(
+        p, summary=one_word_swapped(p.summary)),
     "name": lambda p, other: replace(p, name=p.name + " Labs"),
     "another profile's text": lambda p, other: replace(
         p, name=other.name, summary=other.summary, description=other.description,
@@ -100,3 +111,34 @@ def test_patches_chain_build_after_build(synthetic):
         stats, analyses = counted(profiles)
         assert state == state_of(stats.postings, stats.totals, digests_of(profiles), analyses)
         assert totals == stats.totals
+
+
+def test_an_edit_moves_the_terms_of_the_fields_it_changed_only(synthetic):
+    """patching.changed_terms: a summary one word longer moves every term of the summary when
+    its stored length (one byte: 11 and 12 words are both stored as 12) moves, and only the
+    new word's otherwise; never a term of the other fields. A word swapped for another moves
+    those two terms alone."""
+    from directory.search.index import TEXT_FIELDS
+    from directory.search.patching import changed_terms, quantised
+
+    summary = TEXT_FIELDS.index("summary")
+
+    def grown(profile):
+        before = analyse(profile)[0]
+        return before, analyse(replace(profile, summary="Edited: " + profile.summary))[0]
+
+    def stored_length_moves(profile) -> bool:
+        length = analyse(profile)[0][summary][1]
+        return quantised(length + 1) != quantised(length)
+
+    moving = next(p for p in synthetic if stored_length_moves(p))
+    before, after = grown(moving)
+    assert changed_terms(before, after) == set(before[summary][0]) | set(after[summary][0])
+    staying = next(p for p in synthetic if not stored_length_moves(p))
+    before, after = grown(staying)
+    assert changed_terms(before, after) == {"edit"}
+    swapped = analyse(replace(staying, summary=one_word_swapped(staying.summary)))[0]
+    assert swapped[summary][1] == before[summary][1]
+    moved = changed_terms(before, swapped)
+    assert "zeppelin" in moved and len(moved) == 2
+    assert moved <= set(before[summary][0]) | set(swapped[summary][0])

@@ -358,11 +358,13 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     for key, terms in sorted(shards.items()):
         name = f"previews/{key}.json"
         prior = previous.previews.get(key) if key in same_shards else None
-        if (prior is not None and unchanged.docs.isdisjoint(prior[0])
-                and unchanged.previews_hold(prior[1], spread)):
-            docs, margin = prior
-            known.add(name)
-            files[name] = partial(preview_of, records, docs)  # made only if not linked
+        if prior is not None and unchanged.previews_hold(prior[1], spread):
+            docs, margin = prior  # the same first pages (reuse.py)
+            if unchanged.docs.isdisjoint(docs):
+                known.add(name)
+                files[name] = partial(preview_of, records, docs)  # made only if not linked
+            else:  # one of them changed what a result shows of it
+                files[name] = preview_of(records, docs)
         else:
             docs, margin = preview_choice({term: postings[term] for term in terms}, scorer)
             files[name] = preview_of(records, docs)

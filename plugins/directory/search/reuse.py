@@ -2,9 +2,9 @@
 
 When the number of documents is the same, a document whose profile digest (digests.py) is
 unchanged has the same number, terms and field lengths as before, so:
-- a term's postings can only change if one of the changed documents holds it, before or
-  after the edit: a terms/ shard with none of those terms, and the same terms as before, is
-  the previous file;
+- a term's postings can only change if a changed document's entry for it moved
+  (patching.changed_terms): a terms/ shard with none of those terms, and the same terms as
+  before, is the previous file;
 - so is a term's size, which decides the shards' prefixes;
 - a docs/ chunk with no changed document is the previous file;
 - a previews/ file holds the first page of results of each of its shard's terms. Scores
@@ -14,8 +14,10 @@ unchanged has the same number, terms and field lengths as before, so:
   sum. A term's first page (its ten best documents) therefore stays the same while its tenth
   best score exceeds its eleventh by a factor more than ρ²: the previous build keeps, per
   shard, the smallest such factor of its terms (its *margin*), and a shard whose terms are
-  unchanged, whose margin is large enough and whose chosen documents are all unchanged has
-  the previous previews file. The rest are computed as a full build computes them.
+  unchanged and whose margin is large enough shows the same documents: its previews file is
+  the previous one, or, when one of those documents changed (its summary, say), the same
+  documents' records written again, without scoring its terms. The rest are computed as a
+  full build computes them.
 Anything else (another document count, no previous state) is computed afresh.
 """
 
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+
+from .patching import changed_terms
 
 # Scores are floats: a margin this much larger than the bound covers their rounding.
 ROUNDING = 1e-9
@@ -49,7 +53,7 @@ class Unchanged:
 
     state: IndexState
     docs: set[int]  # documents whose profile changed
-    terms: set[str]  # every term those documents held, before or after
+    terms: set[str]  # the terms whose postings entries those documents moved
 
     def spread(self, average_lengths: list[float]) -> float:
         """ρ: the largest factor by which a field's average length moved."""
@@ -73,10 +77,7 @@ def unchanged_since(state: IndexState | None, doc_digests: list[bytes], analysed
         before = previous_analysis.get(state.doc_digests[doc])
         if before is None:  # what it held is not known
             return None
-        for counts, _ in before[0]:
-            terms.update(counts)
-        for counts, _ in analysed[doc]:
-            terms.update(counts)
+        terms |= changed_terms(before[0], analysed[doc])
     return Unchanged(state, docs, terms)
 
 
