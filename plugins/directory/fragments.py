@@ -18,8 +18,9 @@ by value.
 
 An incremental build also keeps fragments from one build to the next (``Lasting``), for the
 values that have a *stable key*: a card's is its profile's digest (digests.py: everything a
-card shows is in it). After one edit, the 7,000-card listing of a 10,000-profile directory
-is then 7,000 look-ups instead of 7,000 renders, a sixth of the rebuild. The templates'
+card shows is in it). After one edit, a page of a listing or a large city (paging.py: up
+to 100 cards) is then look-ups instead of renders; when a listing was one page of 7,000
+cards, that was a sixth of the rebuild. The templates'
 code and the settings are in the cache's salt, so a kept fragment is never stale.
 """
 
@@ -62,8 +63,8 @@ class Deferred(Sequence):
     """A list of values made only when asked for: ``make(source)`` for each of ``sources``.
     ``fragments`` renders one without making the values whose HTML is kept from the previous
     build (Lasting: the stable key of a source must be the stable key of what it makes). A
-    rebuild's 7,000-card listing then makes no card at all; the cards were a third of its
-    rendering. A template may still read it as a list (its length, its items)."""
+    rebuild's page of a listing then makes no card but the edited one; the cards were a
+    third of its rendering. A template may still read it as a list (its length, its items)."""
 
     def __init__(self, sources: list, make):
         self.sources, self.make = sources, make
@@ -119,7 +120,7 @@ def install(environment: Environment, settings: dict) -> None:
     def fragments(context, name: str, items, **options) -> Markup:
         """``fragment`` for each item, each followed by a newline, as one Markup: what a
         template's loop of ``{{ fragment(...) }}`` lines writes. Jinja makes a copy of every
-        Markup it prints; a 7,000-card listing printed card by card made 7,000 of them."""
+        Markup it prints; a list printed card by card made one per card."""
         siteurl, options = context.get("SITEURL", ""), tuple(sorted(options.items()))
         if isinstance(items, Deferred):
             pieces = [entry_of(name, source, siteurl, options, items.make)[1]
