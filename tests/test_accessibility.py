@@ -54,7 +54,7 @@ SEARCH_READY = ("document.documentElement.classList.contains('search-ready')"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The sample content plus a profile whose name, summary and website never break, with
-    lists of more than 10 cards in pages."""
+    lists of more than 3 cards in pages."""
     root = tmp_path_factory.mktemp("a11y")
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
@@ -67,8 +67,8 @@ def site(tmp_path_factory) -> Path:
         city: Los Angeles
         sectors: [Clean Energy, {LONG_WORD[:60]}]
         """)
-    # Pages of 10 cards: the 17 startups' listing has a second page, and both a pager.
-    return build(content, root / "output", DIRECTORY_PAGE_SIZE=10)
+    # Pages of 3 cards: the 17 startups' listing has 6 pages, and a pager with a gap.
+    return build(content, root / "output", DIRECTORY_PAGE_SIZE=3)
 
 
 @pytest.fixture(scope="module")

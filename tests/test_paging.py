@@ -106,6 +106,31 @@ def test_each_page_says_where_it_is_in_its_list(paged_site):
         assert nav_link[0].attrs["aria-current"] == ("page" if number == 1 else "true")
 
 
+def test_a_pager_of_many_pages_links_the_ends_and_the_neighbours(tmp_path):
+    """With a card per page, the 16 startups take 16 pages: page 8 links pages 1, 6 to 10
+    and 16, with a gap (hidden from screen readers) on each side; page 3 links 1 to 5 and
+    16, a gap of one page being that page."""
+    content = copy_content(tmp_path / "content")
+    site = BuiltSite(Site(content, build(content, tmp_path / "output", DIRECTORY_PAGE_SIZE=1)))
+    count = len(site.content.of_kind("startup"))
+    assert count == 16
+
+    def pager(number: int) -> tuple[list, int]:
+        path = page_url("startups/", number)
+        [nav] = site.main(path).find_all("nav", **{"class": "pager"})
+        items = nav.find_all("li")
+        links = [item.find("a") for item in items if item.attrs.get("class") != "gap"]
+        numbers = [int(normal(a.text).removeprefix("Page ")) for a in links if "rel" not in a.attrs]
+        gaps = [item for item in items if item.attrs.get("class") == "gap"]
+        assert all(item.attrs["aria-hidden"] == "true" and normal(item.text) == "…"
+                   for item in gaps)
+        return numbers, len(gaps)
+
+    assert pager(8) == ([1, 6, 7, 8, 9, 10, 16], 2)
+    assert pager(3) == ([1, 2, 3, 4, 5, 16], 1)
+    assert pager(16) == ([1, 14, 15, 16], 1)
+
+
 def test_the_sitemap_lists_every_page_of_a_list(tmp_path):
     content = copy_content(tmp_path / "content")
     output = build(content, tmp_path / "output", DIRECTORY_PAGE_SIZE=SIZE,
