@@ -357,23 +357,42 @@ def test_after_an_edit_only_the_pages_that_show_the_edited_profile_are_made(site
     assert tree_hashes(output) == tree_hashes(fresh)
 
 
-def test_near_lists_without_a_new_word_are_known_without_being_encoded(site, monkeypatch):
-    """The near/ lists are the profiles' words by key: after an edit, the lists of the keys
-    of its new words are made again, and the others are known to be the previous build's
-    files (not encoded, not hashed) and linked."""
+def note_known_files(monkeypatch, notes: Path) -> None:
+    """Each search export's files known unchanged (not encoded), a JSON line per export in
+    ``notes``: exports run in the forked index job, so a file is how they are seen."""
     from directory.search import index
 
-    content, output, theme, tmp_path = site
-    notes = tmp_path / "known"
     original = index.export
 
-    def export(*args, **kwargs):  # called in the forked index job: noted in a file
+    def export(*args, **kwargs):
         client = original(*args, **kwargs)
-        with open(notes, "a", encoding="utf-8") as file:  # the rebuild's, then a fresh build's
+        with open(notes, "a", encoding="utf-8") as file:
             file.write(json.dumps(sorted(client.known)) + "\n")
         return client
 
     monkeypatch.setattr(index, "export", export)
+
+
+def synthetic_site(tmp_path: Path, monkeypatch, seed: int) -> tuple[Path, Path]:
+    """300 synthetic profiles built once, with their cache, the search index made by a forked
+    job as a large site's is; returns the content and output folders. (In the sample
+    directory one profile holds terms of most shards.)"""
+    from directory.bench.synthetic import generate
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    content, output = tmp_path / "content", tmp_path / "site" / "output"
+    generate(content, 300, seed=seed)
+    build_counted(content, output, tmp_path / "cache")
+    return content, output
+
+
+def test_near_lists_without_a_new_word_are_known_without_being_encoded(site, monkeypatch):
+    """The near/ lists are the profiles' words by key: after an edit, the lists of the keys
+    of its new words are made again, and the others are known to be the previous build's
+    files (not encoded, not hashed) and linked."""
+    content, output, theme, tmp_path = site
+    notes = tmp_path / "known"
+    note_known_files(monkeypatch, notes)  # the rebuild's, then a fresh build's
     profile = content / "startups" / "voltshed.yaml"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(text.replace("summary: >-\n  ", "summary: >-\n  Zeppelin quorum ", 1),
@@ -392,13 +411,9 @@ def test_a_patched_index_unpacks_only_the_postings_of_the_shards_it_makes(tmp_pa
     """The previous postings are kept packed; after one edit the export reads back those of
     the shards and previews it makes again, not every term's (a synthetic directory: in the
     sample one, one profile holds terms of most shards)."""
-    from directory.bench.synthetic import generate
     from directory.search import patching
 
-    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # the index is made by a forked job
-    content, output = tmp_path / "content", tmp_path / "site" / "output"
-    generate(content, 300, seed=3)
-    build_counted(content, output, tmp_path / "cache")
+    content, output = synthetic_site(tmp_path, monkeypatch, seed=3)
     notes = tmp_path / "unpacked"
     unpack = patching.unpack
 
@@ -428,25 +443,13 @@ def test_a_summary_edit_makes_again_only_the_shards_of_the_terms_it_moved(tmp_pa
     profile's name or description. A shard holding some of those, and none of the summary's
     terms before or after, is the previous build's file: known, not encoded, and linked; and
     its previews file holds the same documents."""
-    from directory.bench.synthetic import generate
     from directory.pipeline import read_directory
     from directory.search import index
     from directory.search.patching import quantised
 
-    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # the index is made by a forked job
-    content, output = tmp_path / "content", tmp_path / "site" / "output"
-    generate(content, 300, seed=5)
-    build_counted(content, output, tmp_path / "cache")
+    content, output = synthetic_site(tmp_path, monkeypatch, seed=5)
     notes = tmp_path / "known"
-    original = index.export
-
-    def export(*args, **kwargs):  # called in the forked index job: noted in a file
-        client = original(*args, **kwargs)
-        with open(notes, "a", encoding="utf-8") as file:
-            file.write(json.dumps(sorted(client.known)) + "\n")
-        return client
-
-    monkeypatch.setattr(index, "export", export)
+    note_known_files(monkeypatch, notes)
     summary = index.TEXT_FIELDS.index("summary")
     directory, _ = read_directory(content)
     # A summary whose stored length (one byte) moves when it grows by a word.
