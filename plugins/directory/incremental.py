@@ -247,8 +247,6 @@ class IncrementalBuild:
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()
         self.terms = SideFile(self, TERMS_FILE, ({}, None))  # (analyses, statistics)
-        self.next_terms: dict | None = None  # None: the terms file stays as it is
-        self.next_statistics = None  # written beside next_terms
         self.rows = SideFile(self, ROWS_FILE, {})
 
     def _read(self) -> BuildCache:
@@ -288,13 +286,6 @@ class IncrementalBuild:
         """What the previous build's search index left beside the analysis for the next one
         to start from (search/patching.py), or None."""
         return self.terms.previous()[1]
-
-    def write_terms(self) -> None:
-        """Write next_terms and next_statistics (a forked index job does it itself)."""
-        if self.next_terms is not None:
-            self.terms.next = (self.next_terms, self.next_statistics)
-            self.terms.write()
-            self.next_terms = None
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -396,7 +387,7 @@ class IncrementalBuild:
             self._write("cache.pickle", SavedCache(self.next.salt, self.next.pages,
                                                    self.next.search, self.next.layout, store,
                                                    added, removed))
-        self.write_terms()  # unless a forked job has
+        self.terms.write()  # unless a forked job has
         self.rows.write()
         for other in self.folder.glob("store-*.pickle"):
             if other.name != store:

@@ -322,8 +322,7 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
                           {term: size for term, size in previous.sizes.items()
                            if term not in unchanged.terms})
     shards = shard_prefixes(postings, sizes)
-    shard_ids = {key: hashlib.sha256("\0".join(terms).encode()).digest()
-                 for key, terms in shards.items()}
+    shard_ids = {key: list_digest(terms) for key, terms in shards.items()}
     same_shards = {key for key in shards if previous is not None
                    and previous.shards.get(key) == shard_ids[key]
                    and unchanged.terms.isdisjoint(shards[key])}
@@ -340,8 +339,7 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     files.update({f"near/{key}.json": terms for key, terms in sorted(near.items())})
     # A near/ file is its list of words: the same words, the same bytes (most lists, after
     # an edit that brings no new word).
-    near_ids = {key: hashlib.sha256("\0".join(terms).encode()).digest()
-                for key, terms in near.items()}
+    near_ids = {key: list_digest(terms) for key, terms in near.items()}
     if previous is not None:
         known.update(f"near/{key}.json" for key, digest in near_ids.items()
                      if previous.near.get(key) == digest)
@@ -358,15 +356,13 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     for key, terms in sorted(shards.items()):
         name = f"previews/{key}.json"
         prior = previous.previews.get(key) if key in same_shards else None
-        if prior is not None and unchanged.previews_hold(prior[1], spread):
-            docs, margin = prior  # the same first pages (reuse.py)
-            if unchanged.docs.isdisjoint(docs):
-                known.add(name)
-                files[name] = partial(preview_of, records, docs)  # made only if not linked
-            else:  # one of them changed what a result shows of it
-                files[name] = preview_of(records, docs)
-        else:
-            docs, margin = preview_choice({term: postings[term] for term in terms}, scorer)
+        held = prior is not None and unchanged.previews_hold(prior[1], spread)
+        docs, margin = (prior if held  # the same first pages (reuse.py)
+                        else preview_choice({term: postings[term] for term in terms}, scorer))
+        if held and unchanged.docs.isdisjoint(docs):
+            known.add(name)
+            files[name] = partial(preview_of, records, docs)  # made only if not linked
+        else:  # chosen now, or the same documents, one of which shows something new
             files[name] = preview_of(records, docs)
         previews[key] = (tuple(docs), margin)
     known = {name for name in known if name in (previous.files if previous else ())}
@@ -405,6 +401,11 @@ def export(directory: Directory, index=None, stats: Statistics | None = None,
     digests["manifest.json"] = (hashlib.sha256(encoded["manifest.json"]).digest(),
                                 len(encoded["manifest.json"]))
     return ClientIndex(files, encoded, digests, known, shard_ids, previews, sizes, near_ids)
+
+
+def list_digest(words: list[str]) -> bytes:
+    """What a shard's terms or a near/ list's words are known by from one build to the next."""
+    return hashlib.sha256("\0".join(words).encode()).digest()
 
 
 def preview_of(records: list[list[str]], docs) -> list[list]:
@@ -568,7 +569,7 @@ class SearchIndexGenerator(Generator):
                                                                 staging), "the search index",
                                # the analysis for the next build: written once the index is
                                # handed back, off the build's longest path
-                               afterwards=build.write_terms if build is not None else None)
+                               afterwards=build.terms.write if build is not None else None)
 
     def whole_index_reusable(self, build, key: bytes) -> bool:
         previous = build.previous.search
@@ -654,17 +655,17 @@ def make_index(directory: Directory, build, digests: dict | None, stage=None) ->
             if stage is not None:
                 stage.advance(len(directory.profiles))
             return index
-    analysis = cached_analysis(build, directory.profiles, digests, stage)
+    analysis, next_terms = cached_analysis(build, directory.profiles, digests, stage)
     unchanged = None
     if build and digests is not None and isinstance(previous, IndexState):
         unchanged = unchanged_since(previous, [digests[p.key] for p in directory.profiles],
                                     [analysis[p.key][0] for p in directory.profiles],
                                     AnalysisOf(build.previous_terms()))
     stats = statistics(directory, analysed=lambda profile: analysis[profile.key][0])
-    if build and digests is not None:
-        build.next_statistics = state_of(
+    if next_terms is not None:
+        build.terms.next = (next_terms, state_of(
             stats.postings, stats.totals, [digests[p.key] for p in directory.profiles],
-            (analysis[p.key] for p in directory.profiles))
+            (analysis[p.key] for p in directory.profiles)))
     return export(directory, stats=stats,
                   surface={word for _, words in analysis.values() for word in words},
                   unchanged=unchanged)
@@ -696,7 +697,7 @@ def patched_index(directory: Directory, build, digests: dict,
                                 {state.doc_digests[doc]: old[doc] for doc in changed})
     next_terms = {digest: terms[digest] for digest in doc_digests if digest in terms}
     next_terms.update({doc_digests[doc]: pickled(new[doc]) for doc in changed})
-    build.next_terms, build.next_statistics = next_terms, next_state
+    build.terms.next = (next_terms, next_state)
     return export(directory, stats=with_averages(postings, len(doc_digests), totals),
                   surface=set(next_state.surface), unchanged=unchanged)
 
@@ -755,10 +756,12 @@ def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[s
     return counted_terms(field_words), tuple(map(sys.intern, kept))
 
 
-def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=None) -> dict:
+def cached_analysis(build, profiles: list[Profile], digests: dict | None,
+                    stage=None) -> tuple[dict, dict | None]:
     """Profile key -> analyse(profile), on two cores for many; in an incremental build the
     previous build's analysis of each profile whose digest is unchanged (digests.py: its
-    fields decide its search text) is reused."""
+    fields decide its search text) is reused. And, in an incremental build, the analyses for
+    the next one (profile digest -> pickled analysis; else None)."""
     terms = build.previous_terms() if build and digests is not None else {}
     previous = AnalysisOf(terms)
     missing = [profile for profile in profiles
@@ -767,9 +770,10 @@ def cached_analysis(build, profiles: list[Profile], digests: dict | None, stage=
                      split(missing, analyse, results=True)))
     analysis = {profile.key: fresh[profile.key] if profile.key in fresh
                 else previous[digests[profile.key]] for profile in profiles}
+    next_terms = None
     if build and digests is not None:
-        build.next_terms = {digests[key]: terms[digests[key]] if key not in fresh
-                            else pickled(value) for key, value in analysis.items()}
+        next_terms = {digests[key]: terms[digests[key]] if key not in fresh
+                      else pickled(value) for key, value in analysis.items()}
     if stage is not None:
         stage.advance(len(profiles))
-    return analysis
+    return analysis, next_terms
