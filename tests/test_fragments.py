@@ -1,9 +1,11 @@
 """Fragments (plugins/directory/fragments.py): a piece many pages repeat is rendered once per
-value, SITEURL and options, and is then the same bytes wherever it appears."""
+value and options, and is then the same bytes wherever it appears, with each page's SITEURL."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from jinja2 import DictLoader, Environment
 
@@ -25,7 +27,7 @@ def environment(calls: list) -> Environment:
     return env
 
 
-def test_a_fragment_is_rendered_once_per_value_siteurl_and_options():
+def test_a_fragment_is_rendered_once_per_value_and_options_whatever_the_siteurl():
     calls: list = []
     env = environment(calls)
     page = env.get_template("page.html")
@@ -36,10 +38,39 @@ def test_a_fragment_is_rendered_once_per_value_siteurl_and_options():
     assert len(calls) == 2  # a and b; the second a is the first's HTML
     assert page.render(items=[a, b], SITEURL="..", tag="x") == first.rsplit("<a", 1)[0]
     assert len(calls) == 2
+    # A page at another depth: the same HTML with its own SITEURL, not rendered again.
     deeper = page.render(items=[a], SITEURL="../..", tag="x")
     assert deeper == '<a href="../../a&lt;b/">a&lt;b</a>x|'
+    assert len(calls) == 2
     page.render(items=[a], SITEURL="..", tag="y")
-    assert len(calls) == 4  # another SITEURL, other options: rendered again
+    assert len(calls) == 3  # other options: rendered again
+
+
+def test_the_siteurl_put_in_is_the_one_the_template_would_print():
+    """An absolute SITEURL is escaped as Jinja escapes it when the fragment prints it."""
+    calls: list = []
+    env = environment(calls)
+    page = env.get_template("page.html")
+    for siteurl in ("https://example.org/a&b", "", ".", "https://example.org/x?y=<z>"):
+        expected = env.from_string(
+            '<a href="{{ SITEURL }}/{{ item.name }}/">{{ item.name }}</a>x|').render(
+            item=Item("c&d"), SITEURL=siteurl)
+        assert page.render(items=[Item("c&d")], SITEURL=siteurl, tag="x") == expected
+
+
+def test_the_themes_fragments_only_print_siteurl():
+    """A fragment is rendered with a mark for SITEURL (fragments.SITEURL_MARK) and each page's
+    SITEURL is put in its place: a fragment that tested or transformed SITEURL would test the
+    mark instead."""
+    templates = Path(__file__).resolve().parents[1] / "theme" / "templates"
+    sources = {path.name: path.read_text(encoding="utf-8") for path in templates.iterdir()}
+    called = {name for source in sources.values()
+              for name in re.findall(r"""fragments?\(\s*["']([^"']+)["']""", source)}
+    assert called >= {"_card.html", "_link.html", "_nav.html", "_similar.html"}
+    for name in called:
+        code = re.sub(r"\{#.*?#\}", "", sources[name], flags=re.S)  # comments aside
+        assert code.count("SITEURL") == code.count("{{ SITEURL }}"), (
+            f"{name} uses SITEURL other than printing it")
 
 
 def test_equal_values_that_are_different_objects_are_not_confused():

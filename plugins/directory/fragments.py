@@ -4,12 +4,19 @@ A profile's card appears on its kind's listing and on each of its sector and cit
 same profile appears as a similar or related entry on up to dozens of other profile pages; a
 sector's link on hundreds. Jinja evaluates every attribute lookup, escape and loop of such a
 piece again on every page that shows it, and at 10,000 profiles that repetition was most of
-the rendering time. A fragment is a small template (theme/templates/_*.html) rendered for one
-value and one SITEURL (pages at the same depth share relative links) and then reused as
-Markup. Templates call it as ``{{ fragment("_card.html", card, heading="h2") }}``; the
-fragment template sees the value as ``item``, the page's SITEURL, the options and the
-few settings in SETTINGS, which do not change during a build (all of them would be copied
-into every fragment's context: a cost as large as the fragment).
+the rendering time. A fragment is a small template (theme/templates/_*.html) rendered once for
+one value and then reused as Markup. Templates call it as
+``{{ fragment("_card.html", card, heading="h2") }}``; the fragment template sees the value as
+``item``, the options, the few settings in SETTINGS, which do not change during a build (all
+of them would be copied into every fragment's context: a cost as large as the fragment), and
+SITEURL.
+
+Links are relative, so the same card reads ``../startups/x/`` on a listing, ``../../`` on a
+sector's page and ``../../../`` on a later page of either. A fragment is therefore rendered with
+SITEURL_MARK as its SITEURL and each page's SITEURL is put in place of the mark after: one
+rendering per value instead of one per value and depth (26,000 cards were rendered for 10,000
+profiles). A fragment template may only print SITEURL (``{{ SITEURL }}``), never test or
+transform it; tests/test_fragments.py holds the theme's fragments to that.
 
 Nothing in a fragment may depend on the page beyond SITEURL and the options given, which is
 why the function takes nothing else from the page's context. Values are told apart by
@@ -29,15 +36,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from jinja2 import Environment, Template, pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 SETTINGS = ("NAV_ITEMS", "SITENAME")
+
+# Where a fragment prints SITEURL. Markup, so it is printed as it is; and no text a fragment
+# prints can hold it, since every text is escaped and this holds a '<' (only the templates' own
+# markup, which never holds it, reaches the HTML unescaped).
+SITEURL_MARK = Markup("\x00<siteurl>\x00")
 
 
 class Lasting:
     """Fragments from the previous build and those of this one, by stable key: (fragment
-    name, the value's stable key, SITEURL, options). ``stable_key(item)`` is None for a value
-    that has none (it is rendered in every build)."""
+    name, the value's stable key, options), as rendered with SITEURL_MARK. ``stable_key(item)``
+    is None for a value that has none (it is rendered in every build)."""
 
     def __init__(self, previous: dict[tuple, str], stable_key, live: set):
         # What this build keeps for the next: the previous build's fragments of values that
@@ -54,9 +66,9 @@ class Lasting:
     def record(self, key: tuple, html: str) -> None:
         self.kept[key] = self.fresh[key] = html
 
-    def key(self, name: str, item, siteurl: str, options: tuple) -> tuple | None:
+    def key(self, name: str, item, options: tuple) -> tuple | None:
         stable = self.stable_key(item)
-        return None if stable is None else (name, stable, siteurl, options)
+        return None if stable is None else (name, stable, options)
 
 
 class Deferred(Sequence):
@@ -84,28 +96,42 @@ class Deferred(Sequence):
 
 def install(environment: Environment, settings: dict) -> None:
     """Make ``fragment`` and ``fragments`` available to every template of ``environment``."""
-    # key -> [the value (kept alive so that its id is not reused), its HTML, as Markup once
+    # (name, identity, made?, options) -> [the value (kept alive so that its id is not reused),
+    # its HTML with SITEURL_MARK]
+    shapes: dict[tuple, list] = {}
+    # the same key with a SITEURL -> [the value, its HTML with that SITEURL, as Markup once
     # asked for: a Markup per card of a listing cost more than finding the card's HTML]
     memo: dict[tuple, list] = {}
     constants = {name: settings[name] for name in SETTINGS if name in settings}
 
-    def entry_of(name: str, item, siteurl: str, options: tuple, make=None) -> list:
-        """The memo's entry for the fragment ``name`` of ``item``, or with ``make``, of
-        ``make(item)``."""
-        identity = item if item is None or isinstance(item, str) else id(item)
-        key = (name, identity, siteurl, make is not None, options)
-        found = memo.get(key)
+    def shape_of(name: str, item, identity, options: tuple, make=None) -> str:
+        """The HTML of the fragment ``name`` of ``item`` (or of ``make(item)``), with
+        SITEURL_MARK for its SITEURL."""
+        key = (name, identity, make is not None, options)
+        found = shapes.get(key)
         if found is None:
             lasting: Lasting | None = fragment.lasting
-            stable = lasting.key(name, item, siteurl, options) if lasting else None
+            stable = lasting.key(name, item, options) if lasting else None
             html = lasting.kept.get(stable) if stable is not None else None
             if html is None:
                 html = render(environment.get_template(name),
                               {**environment.globals, **constants, **dict(options),
                                "item": make(item) if make is not None else item,
-                               "SITEURL": siteurl})
+                               "SITEURL": SITEURL_MARK})
                 if stable is not None:
                     lasting.record(stable, html)
+            found = shapes[key] = [item, html]
+        return found[1]
+
+    def entry_of(name: str, item, siteurl: str, options: tuple, make=None) -> list:
+        """The memo's entry for the fragment ``name`` of ``item``, or with ``make``, of
+        ``make(item)``, on a page whose SITEURL is ``siteurl``."""
+        identity = item if item is None or isinstance(item, str) else id(item)
+        key = (name, identity, siteurl, make is not None, options)
+        found = memo.get(key)
+        if found is None:
+            html = shape_of(name, item, identity, options, make).replace(SITEURL_MARK,
+                                                                         escape(siteurl))
             found = memo[key] = [item, html, None]
         return found
 

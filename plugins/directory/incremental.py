@@ -191,7 +191,7 @@ class BuildCache:
     similar: dict[bytes, dict] = field(default_factory=dict)
     # relations.structure_of the profiles -> relations.graph_of their directory
     relations: dict[bytes, tuple] = field(default_factory=dict)
-    # (fragment, stable key, SITEURL, options) -> its HTML (fragments.Lasting)
+    # (fragment, stable key, options) -> its HTML (fragments.Lasting)
     fragments: dict[tuple, str] = field(default_factory=dict)
     # The search index: what the next build can take from it (search/reuse.py)
     search: object = None  # search.reuse.IndexState

@@ -127,7 +127,7 @@ class Page:
 
 def card(directory: Directory, profile: Profile, links: dict[str, Link]) -> Card:
     """``links``: one Link per facet, shared by every card that shows it (fragments.py renders
-    each once per page depth)."""
+    each once)."""
     def link(facet) -> Link:
         found = links.get(facet.url)
         if found is None:
@@ -146,7 +146,7 @@ def card(directory: Directory, profile: Profile, links: dict[str, Link]) -> Card
 def profile_page(directory: Directory, this: Card,
                  texts: dict[str, Link] | None = None) -> ProfilePage:
     """``texts``: one plain-text Link per text ("2019", "12 weeks"), shared by every page
-    that shows it, as facet links are (fragments.py renders each once per page depth)."""
+    that shows it, as facet links are (fragments.py renders each once)."""
     profile = this.profile
     facts: list[Fact] = []
     texts = {} if texts is None else texts

@@ -23,6 +23,9 @@ MIN_LENGTH = SPEC["min_length"]
 MAX_LENGTH = SPEC["max_length"]
 _APOSTROPHES = re.compile("[" + re.escape(SPEC["apostrophes"]) + "]")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: Unicode L* and N*, like JS [\p{L}\p{N}]+
+# The same words in lower-case ASCII text, the normalised form of most text: a plain character
+# class is matched twice as fast as the Unicode one (a fifth of the index's analysis).
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _stem = lru_cache(maxsize=100_000)(EnglishStemmer().stem)
 
 
@@ -38,7 +41,8 @@ def normalize(text: str) -> str:
 def words(text: str) -> list[str]:
     """Normalised words, before stop words and stemming (the browser's prefix matching
     works on these)."""
-    return _WORD.findall(normalize(text))
+    normalized = normalize(text)
+    return (_ASCII_WORD if normalized.isascii() else _WORD).findall(normalized)
 
 
 def keep(word: str) -> bool:
