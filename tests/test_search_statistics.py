@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTENT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from directory.bench.synthetic import generate
 from directory.pipeline import read_directory
-from directory.search.index import (build_whoosh_index, dumps, export, statistics,
-                                    whoosh_statistics)
+from directory.search.index import (build_whoosh_index, dumps, export, shard_json, shard_of,
+                                    statistics, whoosh_statistics)
 
 
 def directory_of(content: Path):
@@ -53,3 +55,23 @@ def test_client_index_is_byte_identical_to_the_whoosh_export(which, request):
     reference = export(directory, build_whoosh_index(directory)).files
     assert list(direct) == list(reference)
     assert [name for name in reference if dumps(direct[name]) != dumps(reference[name])] == []
+
+
+@pytest.mark.parametrize("which", ["sample", "synthetic"])
+def test_every_file_written_is_its_value_encoded(which, request):
+    """The shards' bytes are put together from the postings encoded once to weigh them
+    (shard_json): they must be what encoding each shard whole writes."""
+    client = export(directory_for(which, request))
+    assert client.encoded
+    assert [name for name, data in client.encoded.items()
+            if data != dumps(client.files[name]).encode("utf-8")] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), st.lists(st.integers(0, 999), max_size=6),
+                       max_size=5), st.data())
+def test_a_shard_put_together_is_the_shard_encoded(postings, data):
+    terms = list(postings)
+    encoded = {term: dumps(postings[term]) for term in data.draw(st.lists(st.sampled_from(terms))
+                                                                 if terms else st.just([]))}
+    assert shard_json(postings, terms, encoded) == dumps(shard_of(postings, terms))
