@@ -33,7 +33,7 @@ import os
 import pickle
 import shutil
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -57,7 +57,7 @@ from ..relations import Directory
 from ..reporting import build_report, incremental_build
 from ..slugs import slugify
 from ..validation import KINDS, Profile
-from .analyzer import SPEC, DirectoryTokenizer, term_of, terms_of, words
+from .analyzer import SPEC, DirectoryTokenizer, term_of, words
 from .near import near_lists, surface_words
 from .patching import PATCH_SHARE, StatisticsState, patch, state_of
 from .reuse import NO_MARGIN, IndexState, Unchanged, unchanged_since
@@ -268,14 +268,19 @@ def field_terms(profile: Profile) -> list[tuple[dict[str, int], int]]:
 
 
 def counted_terms(field_words: list[list[str]]) -> list[tuple[dict[str, int], int]]:
-    """field_terms, from each field's normalised words."""
+    """field_terms, from each field's normalised words. Each distinct word is looked up once,
+    with its count (Counter counts in C): a description says "the" and "city" many times.
+    The terms keep the order of their first word, as counting them one by one does."""
     analysed = []
     for words_in_order in field_words:
-        terms = terms_of(words_in_order)
         counts: dict[str, int] = {}
-        for term in terms:
-            counts[term] = counts.get(term, 0) + 1
-        analysed.append((counts, len(terms)))
+        length = 0
+        for word, number in Counter(words_in_order).items():
+            term = term_of(word)
+            if term is not None:
+                counts[term] = counts.get(term, 0) + number
+                length += number
+        analysed.append((counts, length))
     return analysed
 
 
