@@ -95,3 +95,64 @@ def test_a_forked_process_dies_with_the_process_that_forked_it(tmp_path):
     else:
         os.kill(child, signal.SIGKILL)
         raise AssertionError("the forked process outlived the process that forked it")
+
+
+def test_ready_says_whether_the_result_is_in():
+    """The build renders pages while a job is not ready (pages.render_pages_while) instead of
+    waiting for it."""
+    job = Job(lambda: time.sleep(1.0) or "index", "the index")
+    assert not job.ready()
+    deadline = time.monotonic() + 30
+    while not job.ready():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert job.result() == "index"
+    assert job.ready()
+
+
+def test_a_failed_job_is_ready_with_its_failure(capfd):
+    def broken():
+        raise ValueError("broken index")
+
+    job = Job(broken, "the index")
+    deadline = time.monotonic() + 30
+    while not job.ready():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    with pytest.raises(BackgroundFailed, match="the index failed"):
+        job.result()
+
+
+def test_the_build_renders_pages_while_it_waits_for_a_job(tmp_path):
+    """While another job runs, this process takes pages from the back (BackgroundPages); the
+    forked renderer takes them from the front; every page is written exactly once."""
+    import os
+
+    from pelican.writers import Writer
+
+    from directory.page_writer import PageWriter
+    from directory.pages import PAGES_JOB, BackgroundPages, Page, render_pages_while
+    from directory.progress import BuildReport
+
+    written = tmp_path / "written"
+    written.mkdir()
+
+    def write(page):  # slow enough for the wait to outlast a few pages
+        time.sleep(0.01)
+        (written / page.save_as).write_text(str(os.getpid()))
+
+    pages = [Page(f"page-{number}", "profile", {}) for number in range(300)]
+    stage = BuildReport().open_stage("render", len(pages), "pages")
+    page_writer = PageWriter(Writer(str(tmp_path / "output"), settings={}), {}, False)
+    running = BackgroundPages(pages, write, stage, page_writer)
+    settings = {PAGES_JOB: running}
+    index = Job(lambda: time.sleep(0.8) or "index", "the index")
+    render_pages_while(settings, lambda: not index.ready())
+    mine_while_waiting = sum(path.read_text() == str(os.getpid()) for path in written.iterdir())
+    assert index.result() == "index"
+    running.finish()
+    writers = [(written / page.save_as).read_text() for page in pages]
+    assert len(writers) == len(pages)
+    assert mine_while_waiting > 0
+    assert str(os.getpid()) in writers and str(running.job.pid) in writers
+    assert writers.index(str(os.getpid())) > writers.index(str(running.job.pid))  # the back

@@ -3,9 +3,10 @@
 Jinja, Python-Markdown and the index builder are pure Python, so threads would take turns on
 one core. A forked process starts with everything built so far (the directory, view models,
 compiled templates) without pickling any of it; it sends back only its return value, pickled,
-through a pipe. A first build renders its pages that way while this process makes the
-search index and the open data (pages.BackgroundPages); a rebuild, which renders few pages,
-makes its search index and its open data that way instead (search/index.py, open_data.py).
+through a pipe. A large build makes its search index and its open data that way
+(search/index.py, open_data.py); a first build also renders its pages in a forked process
+(pages.BackgroundPages), and this process, whenever it would wait for one of the others'
+results, renders pages from the other end instead (Job.ready, pages.render_pages_while).
 A forked process never touches the parent's progress bars (their lock may be held by rich's
 refresh thread at the moment of the fork) and prints only its own traceback.
 
@@ -20,6 +21,7 @@ import mmap
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -87,6 +89,14 @@ class Job:
         if self._afterwards is None and self.join() != 0:
             raise BackgroundFailed(f"{self.name} failed (its error is printed above)")
         return pickle.loads(data)
+
+    def ready(self) -> bool:
+        """Whether result() would return at once: the work has begun to send its result, or
+        has ended."""
+        if self._done or self._read is None:
+            return True
+        readable, _, _ = select.select([self._read], [], [], 0)
+        return bool(readable)
 
     def join(self) -> int:
         """Wait for the process to end; its exit status."""

@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 from . import exports, feeds, seo
 from .background import Job
-from .pages import wait_for_pages
+from .pages import render_pages_while, wait_for_pages
 from .paging import page_size
 from .parallel import worth_forking
 from .provenance import repository_url
@@ -67,12 +67,13 @@ class OpenDataGenerator(Generator):
         self.records = self.context["profile_records"]  # made by pages.DirectoryGenerator
         # Read by the theme: _meta.html on every page.
         self.context["page_meta"] = seo.SiteMeta(self.settings, self.directory)
-        # In a rebuild of a large site, directory.json and .csv are made by a forked process
-        # while the pages are rendered (background.py), as the search index is.
+        # In a large site, directory.json and .csv are made by a forked process while the
+        # pages are rendered (background.py), as the search index is: in a first build, this
+        # process would otherwise make them alone once the index was in.
         self._background: Job | None = None
         build = incremental_build(self.settings)
         if (build is not None and self.context.get("profile_digests") is not None
-                and build.previous.salt and worth_forking(len(self.directory.profiles))):
+                and worth_forking(len(self.directory.profiles))):
             self._background = Job(self.exports_in_background, "directory.json and .csv",
                                    afterwards=build.rows.write)  # rows for the next build
 
@@ -132,6 +133,7 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         if self._background is not None:
+            render_pages_while(self.settings, lambda: not self._background.ready())
             incremental_build(self.settings).recorded(self._background.result())
         else:
             self.write_exports()

@@ -360,20 +360,34 @@ class BackgroundPages:
                 self.write(self.pages[index])
         return self.lasting.fresh if self.lasting is not None else {}
 
-    def finish(self) -> None:
+    def render_while(self, going_on: Callable[[], bool]) -> None:
+        """Pages from the back, a share at a time, while ``going_on()`` and pages are left."""
         try:
-            while taken := self.shares.back(PAGES_PER_SHARE):
+            while going_on() and (taken := self.shares.back(PAGES_PER_SHARE)):
                 for index in taken:
                     self.write(self.pages[index])
                 self.stage.advance(len(taken))
         except BaseException:
             self.job.cancel()
             raise
+
+    def finish(self) -> None:
+        self.render_while(lambda: True)
         fresh = self.job.result()
         if self.lasting is not None:
             self.lasting.kept.update(fresh)
         for page in self.pages:  # the other process's pages too: a second write must fail
             self.page_writer.register(page.save_as)
+
+
+def render_pages_while(settings: dict, going_on: Callable[[], bool]) -> None:
+    """While ``going_on()``, this process renders pages of the directory that the forked
+    renderer has not taken yet, if there are any: called where this process would otherwise
+    wait for another's result. A first build of 10,000 profiles waited that way for its search
+    index for seconds, and then made its open data alone while the renderer had finished."""
+    running = settings.get(PAGES_JOB)
+    if running is not None:
+        running.render_while(going_on)
 
 
 def wait_for_pages(settings: dict) -> None:

@@ -52,6 +52,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from ..digests import everything
 from ..background import Job
 from ..markup import remember, render_all, render_markdown
+from ..pages import render_pages_while
 from ..parallel import split, worth_forking
 from ..relations import Directory
 from ..reporting import build_report, incremental_build
@@ -619,6 +620,7 @@ class SearchIndexGenerator(Generator):
             previous = None
         staging = Path(self.output_path)
         if self._background is not None:
+            render_pages_while(self.settings, lambda: not self._background.ready())
             state, placed = self._background.result()
             if build is not None:
                 build.recorded(placed)
