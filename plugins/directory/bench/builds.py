@@ -16,6 +16,9 @@ Per size (a synthetic directory of N profiles, or the directory given with --con
 - search: first results, bytes before them and keystroke latency in headless Chromium, ours
   against Pagefind's, by the bench-search machinery (__init__.py).
 
+Every size's full builds are measured first, then every size's rebuilds, then search (main()
+says why).
+
 Peak RSS comes from the kernel: a small launcher runs each build and reads its ru_maxrss
 (RUSAGE_CHILDREN), the largest resident set of the build's process and of every child it
 waited for (a build that forks workers reports its largest process); the memory of the whole
@@ -244,10 +247,10 @@ class BuildFigures:
         return statistics.median(m.seconds for m in self.pelican)
 
 
-def measure_builds(label, content: Path, work: Path, runs: int, progress,
-                   incremental: bool = True) -> tuple[BuildFigures, Path]:
-    """Every build figure for one directory; returns them and the site our last full build
-    made (the search benchmark then indexes it with Pagefind and serves it)."""
+def measure_builds(label, content: Path, work: Path, runs: int,
+                   progress) -> tuple[BuildFigures, Path]:
+    """The full builds' figures for one directory, and Pagefind's; returns them and the site
+    our last full build made (the search benchmark then serves it)."""
     from . import discard, pagefind_index
 
     work = Path(work)
@@ -272,8 +275,6 @@ def measure_builds(label, content: Path, work: Path, runs: int, progress,
     progress.stage(f"[{label}] Pagefind indexing our output")
     figures.pagefind_seconds = pagefind_index(site)
     figures.pagefind_index = folder_size(site / "pagefind")
-    if incremental:
-        measure_incremental(label, content, work, figures, progress)
     for run in range(1, runs):  # the last full build's site is kept for the search benchmark
         discard(work / f"ours-{run}")  # deleted when the benchmark ends
         discard(work / f"pelican-{run}")
@@ -396,6 +397,13 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
             playwright = stack.enter_context(sync_playwright())
             browser = launch(playwright)
             stack.callback(browser.close)
+        # Every size's full builds first, then every size's rebuilds, then search: a rebuild
+        # replaces its output, and the folders it replaced are emptied (staging.py), tens of
+        # thousands of files unlinked; on ext4 without a journal the files made in the next
+        # minutes are slow (see the module's docstring), so a full build measured after the
+        # previous size's rebuilds measured the file system recovering. Search in Chromium
+        # makes no files.
+        measured = []
         for size in [None] if content is not None else sizes:
             if content is None:
                 progress.stage(f"[{size}] generating {size} profiles")
@@ -403,7 +411,13 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
             else:
                 source, label = Path(content), Path(content).name
             figures, site = measure_builds(label, source, workdir / f"builds-{label}", runs,
-                                           progress, incremental)
+                                           progress)
+            measured.append((label, source, figures, site))
+        if incremental:
+            for label, source, figures, _ in measured:
+                measure_incremental(label, source, workdir / f"builds-{label}", figures,
+                                    progress)
+        for label, source, figures, site in measured:
             results = None
             if search:
                 progress.stage(f"[{label}] search: {search_runs} cold runs per tool in Chromium")
