@@ -43,9 +43,11 @@ def test_invoke_bench_prints_a_table_per_size_and_the_growth(tmp_path):
     assert re.search(r"20 -> 40 profiles \(x2\): ours x\d+\.\d, stock Pelican x\d+\.\d", report)
     # Not a terminal: plain stage lines, no redrawing.
     assert "[40] stock Pelican, run 1 of 1" in result.stderr and "\r" not in result.stderr
-    # Every size's full builds before any rebuild: a rebuild's recycled output unlinks files,
-    # which slows the files made in the next minutes (builds.main says why).
+    # Every size's full builds before any rebuild, and the largest size's rebuilds first: a
+    # rebuild's recycled output unlinks files, which slows the files made in the next minutes
+    # (builds.main says why).
     assert (result.stderr.index("[40] stock Pelican, run 1 of 1")
+            < result.stderr.index("[40] incremental: first build")
             < result.stderr.index("[20] incremental: first build"))
     # What it deleted between measured runs was put aside, and deleted when it ended.
     assert not list(tmp_path.glob(".discarded-*")) and not list(tmp_path.glob("*/.discarded-*"))

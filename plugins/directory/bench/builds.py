@@ -397,12 +397,13 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
             playwright = stack.enter_context(sync_playwright())
             browser = launch(playwright)
             stack.callback(browser.close)
-        # Every size's full builds first, then every size's rebuilds, then search: a rebuild
-        # replaces its output, and the folders it replaced are emptied (staging.py), tens of
-        # thousands of files unlinked; on ext4 without a journal the files made in the next
-        # minutes are slow (see the module's docstring), so a full build measured after the
-        # previous size's rebuilds measured the file system recovering. Search in Chromium
-        # makes no files.
+        # Every size's full builds first, then the rebuilds, largest size first, then search.
+        # A rebuild replaces its output, and the output it replaced is emptied to be recycled
+        # (staging.py): thousands of files unlinked, and on ext4 without a journal the files
+        # made in the next minutes are slow (staging.py says why). A full build measured after
+        # the smaller size's rebuilds measured the file system recovering from them. The
+        # largest size's rebuilds follow its full builds, which unlink nothing; a smaller
+        # size's follow the larger's and carry that slowness. Search in Chromium makes no files.
         measured = []
         for size in [None] if content is not None else sizes:
             if content is None:
@@ -414,7 +415,7 @@ def main(sizes: list[int], runs: int = 3, search_runs: int = 5,
                                            progress)
             measured.append((label, source, figures, site))
         if incremental:
-            for label, source, figures, _ in measured:
+            for label, source, figures, _ in reversed(measured):
                 measure_incremental(label, source, workdir / f"builds-{label}", figures,
                                     progress)
         for label, source, figures, site in measured:
