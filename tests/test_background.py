@@ -156,3 +156,14 @@ def test_the_build_renders_pages_while_it_waits_for_a_job(tmp_path):
     assert mine_while_waiting > 0
     assert str(os.getpid()) in writers and str(running.job.pid) in writers
     assert writers.index(str(os.getpid())) > writers.index(str(running.job.pid))  # the back
+
+
+def test_a_job_that_yields_runs_at_a_lower_priority():
+    """The pages' renderer and the open data make way for the search index (background.py)."""
+    import os
+
+    from directory.background import YIELDING_NICENESS
+
+    here = os.nice(0)
+    assert Job(lambda: os.nice(0), "the pages", yields=True).result() == here + YIELDING_NICENESS
+    assert Job(lambda: os.nice(0), "the index").result() == here

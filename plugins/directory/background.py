@@ -37,12 +37,21 @@ class BackgroundFailed(RuntimeError):
     pass
 
 
+# The niceness of a job that may make way (Job's ``yields``): the kernel shares a core evenly
+# between the processes that want one, so with the search index, the pages' renderer, the open
+# data and this process all running, the index, the longest chain of work that only one
+# process can do, got half a core and was the last to end. The pages need no particular
+# process (this one renders them too, from the other end), so their renderer makes way.
+YIELDING_NICENESS = 10
+
+
 class Job:
     """``work()`` running in a forked process from the moment the job is made. ``afterwards()``,
     if given, runs in that process once the result is sent: work that the build need not wait
-    for (writing the next build's cache), joined before the build saves its own."""
+    for (writing the next build's cache), joined before the build saves its own. A job that
+    ``yields`` runs at a lower priority (YIELDING_NICENESS)."""
 
-    def __init__(self, work, name: str, afterwards=None):
+    def __init__(self, work, name: str, afterwards=None, yields: bool = False):
         self.name = name
         self._afterwards = afterwards
         sys.stdout.flush()
@@ -55,6 +64,8 @@ class Job:
             os.close(read)
             status = 0
             try:
+                if yields:
+                    os.nice(YIELDING_NICENESS)
                 value = work()
                 with os.fdopen(write, "wb") as pipe:
                     pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)

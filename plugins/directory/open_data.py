@@ -75,7 +75,8 @@ class OpenDataGenerator(Generator):
         if (build is not None and self.context.get("profile_digests") is not None
                 and worth_forking(len(self.directory.profiles))):
             self._background = Job(self.exports_in_background, "directory.json and .csv",
-                                   afterwards=build.rows.write)  # rows for the next build
+                                   afterwards=build.rows.write,  # rows for the next build
+                                   yields=True)  # to the search index (background.py)
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]

@@ -348,7 +348,7 @@ class BackgroundPages:
         self.page_writer = page_writer
         self.lasting = lasting
         self.shares = Shares(len(pages))
-        self.job = Job(self._from_the_front, "rendering the pages")
+        self.job = Job(self._from_the_front, "rendering the pages", yields=True)
 
     def _from_the_front(self) -> dict:
         """The forked process's work; what it rendered of the fragments kept across builds
