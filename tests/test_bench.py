@@ -34,7 +34,8 @@ def test_invoke_bench_prints_a_table_per_size_and_the_growth(tmp_path):
     report = result.stdout
     tables = re.findall(r"^(\d+): (\d+) profiles, (\d+) cores", report, re.M)
     assert [(size, n) for size, n, _ in tables] == [("20", "20"), ("40", "40")]
-    for row in ("full build: wall (median of 1)", "full build: peak RSS, largest process", "full build: peak PSS, process tree",
+    for row in ("full build: wall (median of 1)", "full build: each run",
+                "full build: peak RSS, largest process", "full build: peak PSS, process tree",
                 "full build: output", "search index time", "rebuild after editing one summary",
                 "rebuild after adding one profile", "search: first results (median, cold)",
                 "search: bytes before first results", "search: keystroke p50 / p95"):

@@ -319,6 +319,11 @@ def build_table(figures: BuildFigures, search_results=None, cores: int | None = 
         ("", "ours", "baseline", "ratio"),
         (f"full build: wall (median of {runs})", f"{f.our_seconds:.2f} s",
          f"{f.pelican_seconds:.2f} s (stock Pelican)", f"{f.our_seconds / f.pelican_seconds:.2f}"),
+        # Every run, in the order they alternated: how far apart the runs are (this is the
+        # spread a median hides) and whether a ratio holds run by run.
+        ("full build: each run", ", ".join(f"{m.seconds:.2f}" for m in f.ours) + " s",
+         ", ".join(f"{m.seconds:.2f}" for m in f.pelican) + " s",
+         ", ".join(f"{a.seconds / b.seconds:.2f}" for a, b in zip(f.ours, f.pelican))),
         ("full build: peak RSS, largest process", mb(ours_rss), mb(pelican_rss),
          f"{ours_rss / pelican_rss:.2f}"),
         ("full build: peak PSS, process tree", mb(ours_tree),
