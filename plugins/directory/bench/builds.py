@@ -16,8 +16,8 @@ Per size (a synthetic directory of N profiles, or the directory given with --con
 - search: first results, bytes before them and keystroke latency in headless Chromium, ours
   against Pagefind's, by the bench-search machinery (__init__.py).
 
-Every size's full builds are measured first, then every size's rebuilds, then search (main()
-says why).
+Every size's full builds are measured first, then the rebuilds (the largest size's first), then
+search (main() says why).
 
 Peak RSS comes from the kernel: a small launcher runs each build and reads its ru_maxrss
 (RUSAGE_CHILDREN), the largest resident set of the build's process and of every child it
