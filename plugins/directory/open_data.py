@@ -74,9 +74,11 @@ class OpenDataGenerator(Generator):
         build = incremental_build(self.settings)
         if (build is not None and self.context.get("profile_digests") is not None
                 and worth_forking(len(self.directory.profiles))):
+            # In a first build it makes way for the search index, as the pages' renderer does
+            # (background.py); in a rebuild, which renders few pages, it may be the longest.
             self._background = Job(self.exports_in_background, "directory.json and .csv",
                                    afterwards=build.rows.write,  # rows for the next build
-                                   yields=True)  # to the search index (background.py)
+                                   yields=not build.previous.salt)
 
     def license(self) -> dict:
         name = self.settings.get("DATA_LICENSE_NAME") or DEFAULT_LICENSE[0]
