@@ -6,7 +6,7 @@ compiled templates) without pickling any of it; it sends back only its return va
 through a pipe. A large build makes its search index and its open data that way
 (search/index.py, open_data.py); a first build also renders its pages in a forked process
 (pages.BackgroundPages), and this process, whenever it would wait for one of the others'
-results, renders pages from the other end instead (Job.ready, pages.render_pages_while).
+results, renders pages from the other end instead (Job.ready, pages.result_rendering_pages).
 A forked process never touches the parent's progress bars (their lock may be held by rich's
 refresh thread at the moment of the fork) and prints only its own traceback.
 

@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 from . import exports, feeds, seo
 from .background import Job
-from .pages import render_pages_while, wait_for_pages
+from .pages import result_rendering_pages, wait_for_pages
 from .paging import page_size
 from .parallel import worth_forking
 from .provenance import repository_url
@@ -136,8 +136,8 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         if self._background is not None:
-            render_pages_while(self.settings, lambda: not self._background.ready())
-            incremental_build(self.settings).recorded(self._background.result())
+            incremental_build(self.settings).recorded(
+                result_rendering_pages(self.settings, self._background))
         else:
             self.write_exports()
         self.write(exports.SCHEMA_FILE, exports.to_json(exports.directory_schema(self.base),

@@ -390,6 +390,12 @@ def render_pages_while(settings: dict, going_on: Callable[[], bool]) -> None:
         running.render_while(going_on)
 
 
+def result_rendering_pages(settings: dict, job: Job):
+    """``job.result()``, this process rendering pages until the result is in."""
+    render_pages_while(settings, lambda: not job.ready())
+    return job.result()
+
+
 def wait_for_pages(settings: dict) -> None:
     """Return once every page of the directory is written (at once when they were written in
     this process). Raises if their rendering failed."""

@@ -52,8 +52,8 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from ..digests import everything
 from ..background import Job
 from ..markup import remember, render_all, render_markdown
-from ..pages import render_pages_while
-from ..parallel import split, worth_forking
+from ..pages import result_rendering_pages
+from ..parallel import worth_forking
 from ..relations import Directory
 from ..reporting import build_report, incremental_build
 from ..slugs import slugify
@@ -620,8 +620,7 @@ class SearchIndexGenerator(Generator):
             previous = None
         staging = Path(self.output_path)
         if self._background is not None:
-            render_pages_while(self.settings, lambda: not self._background.ready())
-            state, placed = self._background.result()
+            state, placed = result_rendering_pages(self.settings, self._background)
             if build is not None:
                 build.recorded(placed)
             with report.stage("index", len(directory.profiles), "profiles") as stage:
@@ -656,7 +655,7 @@ class SearchIndexGenerator(Generator):
     def index_in_background(directory: Directory, build, digests: dict, staging: Path):
         """The forked process's work: the index made and placed; what the build records of
         it (the index's state, the files placed) handed back."""
-        client = make_index(directory, build, digests, spread=False)
+        client = make_index(directory, build, digests)
         key = everything(directory, digests) if build and digests is not None else None
         state = place_index(client, build, key, digests, directory, staging)
         if build is None:  # a build without a cache (--full): nothing to hand on
@@ -674,13 +673,10 @@ class SearchIndexGenerator(Generator):
                           search_manifest=htmlsafe_json_dumps(manifest, dumps=dumps))
 
 
-def make_index(directory: Directory, build, digests: dict | None, stage=None,
-               spread: bool = True) -> ClientIndex:
+def make_index(directory: Directory, build, digests: dict | None, stage=None) -> ClientIndex:
     """The client index, from the profiles' analysis (cached in an incremental build) and
     what is known unchanged since the previous build's (reuse.py); its statistics patched
-    from the previous build's when few profiles changed (patching.py). ``spread``: the
-    analysis may take a second process (not when the index is itself made beside other work:
-    cached_analysis says why)."""
+    from the previous build's when few profiles changed (patching.py)."""
     previous = build.previous.search if build else None
     if build and digests is not None and isinstance(previous, IndexState):
         index = patched_index(directory, build, digests, previous)
@@ -688,7 +684,7 @@ def make_index(directory: Directory, build, digests: dict | None, stage=None,
             if stage is not None:
                 stage.advance(len(directory.profiles))
             return index
-    analysis, next_terms = cached_analysis(build, directory.profiles, digests, stage, spread)
+    analysis, next_terms = cached_analysis(build, directory.profiles, digests, stage)
     unchanged = None
     if build and digests is not None and isinstance(previous, IndexState):
         unchanged = unchanged_since(previous, [digests[p.key] for p in directory.profiles],
@@ -790,12 +786,13 @@ def analyse(profile: Profile) -> tuple[list[tuple[dict[str, int], int]], tuple[s
 
 
 def cached_analysis(build, profiles: list[Profile], digests: dict | None,
-                    stage=None, spread: bool = True) -> tuple[dict, dict | None]:
-    """Profile key -> analyse(profile), on two cores for many when ``spread`` is set. A large
-    site's index is made by a forked process while this build's other processes render the
-    pages (SearchIndexGenerator): both cores are busy already, and a third process for the
-    analysis only added the cost of forking and of sending 5,000 analyses back, a quarter of
-    a second of CPU at 10,000 profiles for no time saved. In an incremental build the
+                    stage=None) -> tuple[dict, dict | None]:
+    """Profile key -> analyse(profile), in this process. A large site's index is made by a
+    forked process while the build's other processes render the pages (SearchIndexGenerator):
+    both cores are busy already, and a third process for the analysis only added the cost of
+    forking and of sending 5,000 analyses back, a quarter of a second of CPU at 10,000
+    profiles for no time saved (a small site's is made here, below parallel.PARALLEL_MIN,
+    where a split would not fork anyway). In an incremental build the
     previous build's analysis of each profile whose digest is unchanged (digests.py: its
     fields decide its search text) is reused. And, in an incremental build, the analyses for
     the next one (profile digest -> pickled analysis; else None)."""
@@ -803,9 +800,7 @@ def cached_analysis(build, profiles: list[Profile], digests: dict | None,
     previous = AnalysisOf(terms)
     missing = [profile for profile in profiles
                if digests is None or digests[profile.key] not in previous]
-    fresh = dict(zip((profile.key for profile in missing),
-                     split(missing, analyse, results=True) if spread
-                     else list(map(analyse, missing))))
+    fresh = {profile.key: analyse(profile) for profile in missing}
     analysis = {profile.key: fresh[profile.key] if profile.key in fresh
                 else previous[digests[profile.key]] for profile in profiles}
     next_terms = None
