@@ -132,10 +132,34 @@ def _render_markdown(text: str) -> Markup:
     return Markup(clean)
 
 
-def render_all(texts) -> None:
-    """Render every text not rendered yet, on two cores when there are many."""
+# In a build's settings while descriptions are rendered ahead of time (render_ahead)
+RENDERING_AHEAD = "DIRECTORY_MARKDOWN_AHEAD"
+
+
+def _not_rendered(texts) -> list[str]:
+    return sorted({text for text in texts if text not in _rendered and text not in _earlier})
+
+
+def render_ahead(settings: dict, texts) -> None:
+    """Begin rendering every text not rendered yet in a forked process, when there are many
+    (parallel.HeadStart): a build calls this once its files are loaded, and validates and
+    relates its profiles on one core meanwhile. render_all(texts, settings) takes what it
+    has rendered."""
+    from .parallel import HeadStart, worth_forking
+
+    missing = _not_rendered(texts)
+    if worth_forking(len(missing)):
+        settings[RENDERING_AHEAD] = HeadStart(missing, _render_markdown)
+
+
+def render_all(texts, settings: dict | None = None) -> None:
+    """Render every text not rendered yet, on two cores when there are many; first, what
+    render_ahead began in ``settings``, if it did."""
     from .parallel import split
 
-    missing = sorted({text for text in texts if text not in _rendered and text not in _earlier})
+    started = settings.pop(RENDERING_AHEAD, None) if settings is not None else None
+    if started is not None:
+        _rendered.update(zip(started.items, started.results()))
+    missing = _not_rendered(texts)
     for text, html in zip(missing, split(missing, _render_markdown, results=True)):
         _rendered[text] = html

@@ -23,7 +23,7 @@ from .digests import everything, profile_digests
 from .fragments import Deferred, Lasting, keep_across_builds
 from .incremental import cached_loader, cached_relate
 from .layout import ALL_PROFILES, layout_of, pages_to_make
-from .markup import remember, render_all, render_markdown, rendered_text
+from .markup import remember, render_ahead, render_all, render_markdown, rendered_text
 from .page_writer import PageWriter
 from .paging import PAGE_SIZE, Place, page_size, paged
 from .parallel import worth_forking
@@ -416,9 +416,10 @@ class DirectoryGenerator(Generator):
 
     def generate_context(self) -> None:
         build = incremental_build(self.settings)
-        directory, problems = read_directory(Path(self.path), build_report(self.settings),
-                                             *((cached_loader(build), cached_relate(build))
-                                               if build else ()))
+        directory, problems = read_directory(
+            Path(self.path), build_report(self.settings),
+            *((cached_loader(build), cached_relate(build)) if build else ()),
+            loaded=partial(self._render_descriptions_ahead, build))
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -436,6 +437,15 @@ class DirectoryGenerator(Generator):
         # rows and the search index's reuse are made from them.
         self.context["profile_digests"] = profile_digests(directory, records) if build else None
 
+    def _render_descriptions_ahead(self, build, documents: list) -> None:
+        """The descriptions' Markdown, begun on the second core while this process validates
+        and relates the profiles (on one): what they need of a document is its text."""
+        if build:
+            remember(build.previous.markdown)
+        render_ahead(self.settings, (document.data["description"] for document in documents
+                                     if isinstance(document.data, dict)
+                                     and isinstance(document.data.get("description"), str)))
+
     def generate_output(self, writer) -> None:
         relative = self.settings.get("RELATIVE_URLS", False)
         build = incremental_build(self.settings)
@@ -443,7 +453,7 @@ class DirectoryGenerator(Generator):
         if build:
             remember(build.previous.markdown)
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
-        render_all(profile.description for profile in self.directory.profiles)
+        render_all((profile.description for profile in self.directory.profiles), self.settings)
         records, digests = self.context["profile_records"], self.context["profile_digests"]
         similar = cached_similar(build, self.directory) if build else None
         structure = self.directory.structure if build else None

@@ -14,12 +14,13 @@ from .validation import validate
 
 
 def read_directory(content: Path, report: BuildReport | None = None, load_many=None,
-                   relate_all=relate) -> tuple[Directory | None, list[Problem]]:
+                   relate_all=relate, loaded=None) -> tuple[Directory | None, list[Problem]]:
     """The directory built from ``content``, or None and every problem found in it.
     ``report`` shows the load and validate stages; ``load_many`` may be a cached load_files,
-    ``relate_all`` a cached relate."""
+    ``relate_all`` a cached relate; ``loaded(documents)`` is called between loading and
+    validation (a build begins work there that needs no validated profile)."""
     checked = check_content(content, report=report, load_many=load_many,
-                            relate_all=relate_all)
+                            relate_all=relate_all, loaded=loaded)
     return checked.directory, checked.errors
 
 
@@ -32,12 +33,14 @@ class Checked:
 
 def check_content(content: Path, focus: set[Path] | None = None,
                   report: BuildReport | None = None, load_many=None,
-                  relate_all=relate) -> Checked:
+                  relate_all=relate, loaded=None) -> Checked:
     """Every error and notice in ``content``; ``focus`` (resolved paths) is where near-duplicate
     errors go when one file of the pair is among them (see duplicates.py)."""
     report = report or QuietReport()
     with report.stage("load", unit="files") as stage:
         documents, problems = load_content(Path(content), stage, load_many)
+    if loaded is not None:
+        loaded(documents)
     with report.stage("validate", unit="profiles") as stage:
         profiles, invalid = validate(documents, Path(content), focus, stage)
     problems = sorted(set(problems + invalid))

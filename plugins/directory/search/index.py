@@ -592,7 +592,7 @@ class SearchIndexGenerator(Generator):
         # are rendered here first, on both cores (the page generator finds them rendered).
         if build is not None:
             remember(build.previous.markdown)
-        render_all(profile.description for profile in directory.profiles)
+        render_all((profile.description for profile in directory.profiles), self.settings)
         staging = Path(self.output_path)
         self._background = Job(lambda: self.index_in_background(directory, build, digests,
                                                                 staging), "the search index",
