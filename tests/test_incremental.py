@@ -214,6 +214,41 @@ def test_files_are_known_by_their_status_and_an_edit_that_keeps_size_and_time_is
     assert tree_hashes(output) == tree_hashes(fresh)
 
 
+def test_a_first_build_reads_each_profile_file_once_where_it_is_loaded(tmp_path, monkeypatch):
+    """With nothing to reuse, each file is keyed (incremental.cached_loader) by the process
+    that loads it, from the bytes it reads: not read and hashed by this process first, on
+    one core, and then read again. The next build knows every file by that key."""
+    import io
+    import os
+
+    from directory import incremental, loading
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # loaded by two processes
+    content = copy_content(tmp_path / "content")
+    log = tmp_path / "reads"
+    real_open = io.open
+
+    def reading(name, *args, **kwargs):
+        if str(name).startswith(str(content)) and str(name).endswith(".yaml"):
+            with real_open(log, "a", encoding="utf-8") as note:
+                note.write(f"{name} {os.getpid()}\n")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", reading)  # pathlib's reads
+    monkeypatch.setattr(incremental, "open", reading, raising=False)  # the loader's own
+    build_counted(content, tmp_path / "output", tmp_path / "cache")
+    reads = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sorted(name for name, _ in reads) == sorted(map(str, content.rglob("*.yaml")))
+    assert len({pid for _, pid in reads}) == 2
+
+    def parsed_again(*args):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(loading, "_parse", parsed_again)
+    counts = build_counted(content, tmp_path / "output", tmp_path / "cache")
+    assert counts["written"] == 0 and counts["profiles"] > 30
+
+
 def test_a_file_changed_just_before_it_was_read_is_read_again(site, monkeypatch):
     """File times tick every few milliseconds: a file changed shortly before a build read
     it could change again with the same status, so the next build reads it again."""

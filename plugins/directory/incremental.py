@@ -512,6 +512,8 @@ def cached_loader(build: IncrementalBuild):
     from .loading import MAX_FILE_BYTES, load_files
 
     def load_many(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
+        if not build.previous.documents:
+            return load_each_keyed(files, progress)
         keys = []
         previous_stats, next_stats = build.previous.stats, build.next.stats
         trusted_before = time.time_ns() - RACY_NS
@@ -548,6 +550,27 @@ def cached_loader(build: IncrementalBuild):
             loaded.append(result)
         if progress is not None:
             progress.advance(len(files) - len(missing))
+        return loaded
+
+    def load_each_keyed(files: list[tuple[Path, str]], progress) -> list[tuple]:
+        """With no document to reuse (a first build), each file is keyed by the process that
+        loads it, from the bytes it reads: read and hashed here first, on one core, the
+        files took a tenth of a second at 10,000 profiles before the two loading processes
+        began, and each was read twice."""
+        trusted_before = time.time_ns() - RACY_NS
+        loaded = []
+        for (path, kind), (document, problems, seen) in zip(
+                files, load_files(files, progress, keyed=True)):
+            result = (document, problems)
+            if seen is not None:
+                name = str(path)
+                status, content = seen
+                if status[2] < trusted_before:  # its change time
+                    build.next.stats[name] = seen
+                build.next.documents[(name, kind, content)] = result
+                if document is not None:
+                    document.content = content
+            loaded.append(result)
         return loaded
 
     return load_many

@@ -13,6 +13,7 @@ validation can say "put it in quotes".
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import re
@@ -129,15 +130,20 @@ def load_content(content: Path, progress=None,
     return documents, problems
 
 
-def load_files(files: list[tuple[Path, str]], progress=None) -> list[tuple]:
-    """load_file for each (path, kind), on two cores when there are many."""
+def load_files(files: list[tuple[Path, str]], progress=None, keyed: bool = False) -> list[tuple]:
+    """load_file (load_file_keyed when ``keyed``) for each (path, kind), on two cores when
+    there are many."""
     from .parallel import split
 
-    return split(files, _load_pair, progress, results=True)
+    return split(files, _load_keyed_pair if keyed else _load_pair, progress, results=True)
 
 
 def _load_pair(item: tuple[Path, str]):
     return load_file(*item)
+
+
+def _load_keyed_pair(item: tuple[Path, str]):
+    return load_file_keyed(*item)
 
 
 def _profile_files(content: Path, problems: list[Problem]):
@@ -223,18 +229,41 @@ def suggest_slug(text: str) -> str:
 
 def load_file(path: Path, kind: str) -> tuple[Document | None, list[Problem]]:
     """One profile file as a Document, or None and the reasons it could not be read."""
+    raw, problems, _ = _read(path)
+    return (None, problems) if raw is None else _parse(path, kind, raw)
+
+
+def load_file_keyed(path: Path, kind: str) -> tuple[Document | None, list[Problem], tuple | None]:
+    """load_file, and what an incremental build knows the file by (incremental.cached_loader):
+    its status (size, modification and change times, inode, device) and the SHA-1 of its
+    bytes; None when it could not be read."""
+    raw, problems, status = _read(path)
+    if raw is None:
+        return None, problems, None
+    seen = ((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+             status.st_dev), hashlib.sha1(raw).digest())
+    return (*_parse(path, kind, raw), seen)
+
+
+def _read(path: Path) -> tuple[bytes | None, list[Problem], os.stat_result | None]:
+    """The bytes of a profile file and its status, or None and why it cannot be read."""
     try:
         status = path.lstat()
         if not stat.S_ISREG(status.st_mode):
-            return None, [Problem(path, 1, 1, "not a regular file; a profile is a plain .yaml file")]
+            return None, [Problem(path, 1, 1, "not a regular file; a profile is a plain .yaml "
+                                  "file")], None
         size = status.st_size
         raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
     except OSError as error:
         return None, [Problem(path, 1, 1, f"cannot read the file ({error.strerror}); check its "
-                              f"permissions")]
+                              f"permissions")], None
     if size > MAX_FILE_BYTES:
         return None, [Problem(path, 1, 1, f"file is {size:,} bytes; a profile may be at most "
-                              f"{MAX_FILE_BYTES // 1024} KB: shorten the description")]
+                              f"{MAX_FILE_BYTES // 1024} KB: shorten the description")], None
+    return raw, [], status
+
+
+def _parse(path: Path, kind: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 byte-order mark is harmless
     try:
