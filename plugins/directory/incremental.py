@@ -52,7 +52,6 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from . import collector
 from .digests import digest_of, stable_pickle
 from .linking import BackgroundLinks, make_links
 
@@ -237,12 +236,8 @@ class IncrementalBuild:
         self._output_text = str(self.output)
         self.folder = cache_folder(Path(settings["CACHE_PATH"]), self.output)
         self.salt = salt(settings)
-        # The cache's objects live as long as the build: frozen out of the collector's sight
-        # before it runs again (re-enabled first, its next collection of young objects would
-        # walk the millions just unpickled: 0.2 s at 10,000 profiles).
         with _collector_paused():
             self.previous = self._read()
-            collector.settle()
         self.next = BuildCache(salt=self.salt)
         self.fingerprints = Fingerprints()
         self.links = BackgroundLinks()
@@ -438,7 +433,6 @@ class SideFile:
                     with open(self._build.folder / self.name, "rb") as file, \
                             _collector_paused():
                         salt, value = pickle.load(file)
-                        collector.settle()  # as the cache's objects, for the same reason
                     if salt == self._build.salt:
                         self._previous = value
                 except (OSError, EOFError, pickle.UnpicklingError, AttributeError,

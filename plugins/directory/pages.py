@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import collector, seo
+from . import seo
 from .background import Job, Shares
 from .charts import home_charts, write_charts
 from .digests import everything, profile_digests
@@ -426,7 +426,6 @@ class DirectoryGenerator(Generator):
             raise BuildFailed(problems)
         self.directory = directory
         self.context["directory"] = directory
-        collector.settle()  # the documents and the directory live as long as the build
         # When each profile was added and changed, and where to edit it: the pages and the
         # open-data files (open_data.py) read the same records, from one pair of git calls.
         base = seo.site_base(self.settings)
