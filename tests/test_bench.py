@@ -70,3 +70,20 @@ def test_a_benchmark_deletes_nothing_between_measured_runs(tmp_path):
     discard(tmp_path / "never-made")  # nothing to put aside
     empty_discarded(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_measured_run_starts_once_what_was_written_before_it_is_on_the_disk(monkeypatch):
+    """run_measured syncs first: the writing back of earlier runs' files falls into no later
+    run's time."""
+    import os
+    import subprocess
+    import sys
+
+    from directory.bench import builds
+
+    events = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(os, "sync", lambda: events.append("sync"))
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: events.append("run") or popen(*a, **k))
+    measured = builds.run_measured([sys.executable, "-c", "pass"])
+    assert events == ["sync", "run"] and measured.seconds > 0
