@@ -94,7 +94,7 @@ def test_a_head_start_gives_every_result_in_order_each_item_worked_once(tmp_path
         return n * n
 
     items = list(range(400))
-    started = parallel.HeadStart(items, work)
+    started = parallel.HeadStart(items, work, "squares")
     time.sleep(0.2)  # this process's other work
     assert started.results() == [n * n for n in items]
     lines = [line.split() for line in log.read_text().splitlines()]
@@ -115,9 +115,9 @@ def test_a_failure_in_a_head_start_is_raised_where_the_results_are_wanted(capfd)
             raise ValueError("broken item")
         return n
 
-    started = parallel.HeadStart(list(range(50)), work)
+    started = parallel.HeadStart(list(range(50)), work, "the items")
     time.sleep(0.2)  # the forked process has begun
-    with pytest.raises(BackgroundFailed):
+    with pytest.raises(BackgroundFailed, match="the items failed"):
         started.results()
     assert "broken item" in capfd.readouterr().err
 

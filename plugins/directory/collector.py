@@ -31,8 +31,8 @@ def fork() -> int:
     """os.fork, with everything alive out of the collector's sight in the forked process, so
     that a collection there does not write to (and so copy) every page it shares with this
     one, as Python's gc.freeze documentation recommends (the collector is off during a build,
-    but a job may outlast it: tests/test_background.py). In this process the objects are
-    collectable again afterwards."""
+    but `invoke validate` forks too). In this process the objects are collectable again
+    afterwards."""
     gc.freeze()
     pid = os.fork()
     if pid:

@@ -149,7 +149,8 @@ def render_ahead(settings: dict, texts) -> None:
 
     missing = _not_rendered(texts)
     if worth_forking(len(missing)):
-        settings[RENDERING_AHEAD] = HeadStart(missing, _render_markdown)
+        settings[RENDERING_AHEAD] = HeadStart(missing, _render_markdown,
+                                              "the descriptions' Markdown")
 
 
 def render_all(texts, settings: dict | None = None) -> None:

@@ -84,10 +84,10 @@ class HeadStart:
     result in order. Unlike split(), neither half is fixed in advance: the forked process's
     share is as large as the time it had."""
 
-    def __init__(self, items: list, work):
+    def __init__(self, items: list, work, name: str):
         self.items, self.work = items, work
         self.shares = Shares(len(items))
-        self.job = Job(self._from_the_front, "the head start")
+        self.job = Job(self._from_the_front, name)
 
     def _from_the_front(self) -> list:
         values = []
