@@ -167,3 +167,19 @@ def test_a_job_that_yields_runs_at_a_lower_priority():
     here = os.nice(0)
     assert Job(lambda: os.nice(0), "the pages", yields=True).result() == here + YIELDING_NICENESS
     assert Job(lambda: os.nice(0), "the index").result() == here
+
+
+def test_a_job_whose_result_nobody_took_is_cancelled_not_waited_for():
+    """join_all: such a job would block for ever writing a result larger than a pipe holds."""
+    import signal
+
+    from directory.background import join_all
+
+    forgotten = Job(lambda: "x" * 1_000_000, "the forgotten job")
+    signal.alarm(20)  # a wait for ever fails the test instead
+    try:
+        with pytest.raises(BackgroundFailed, match="nothing took the result of the forgotten"):
+            join_all()
+    finally:
+        signal.alarm(0)
+    assert forgotten._done

@@ -249,6 +249,34 @@ def test_a_first_build_reads_each_profile_file_once_where_it_is_loaded(tmp_path,
     assert counts["written"] == 0 and counts["profiles"] > 30
 
 
+def test_files_keyed_where_they_are_loaded_are_keyed_as_read_and_hashed_first(tmp_path,
+                                                                            monkeypatch):
+    """A first build's keys (load_each_keyed) are the ones the loader makes when it has
+    documents to reuse (files read and hashed first): the same stats, the same document keys,
+    for valid and broken files alike."""
+    from directory import incremental
+    from directory.incremental import BuildCache, cached_loader
+    from directory.loading import load_content
+
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # every file's status is trusted
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    content = copy_content(tmp_path / "content")
+    write_profile(content, "startups", "broken", "name: [unclosed\n")
+
+    def cache_after_loading(previous: BuildCache) -> BuildCache:
+        build = IncrementalBuild.__new__(IncrementalBuild)  # its cache parts only
+        build.previous, build.next = previous, BuildCache()
+        load_content(content, load_many=cached_loader(build))
+        return build.next
+
+    keyed = cache_after_loading(BuildCache())
+    hashed = cache_after_loading(BuildCache(documents={("elsewhere", "startup", b""): None}))
+    files = [str(path) for path in content.rglob("*.yaml")]
+    assert sorted(keyed.stats) == sorted(files) and keyed.stats == hashed.stats
+    assert keyed.documents.keys() == hashed.documents.keys()
+    assert any(document is None for document, _ in keyed.documents.values())  # the broken one
+
+
 def test_a_file_changed_just_before_it_was_read_is_read_again(site, monkeypatch):
     """File times tick every few milliseconds: a file changed shortly before a build read
     it could change again with the same status, so the next build reads it again."""

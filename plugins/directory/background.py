@@ -4,9 +4,10 @@ Jinja, Python-Markdown and the index builder are pure Python, so threads would t
 one core. A forked process starts with everything built so far (the directory, view models,
 compiled templates) without pickling any of it; it sends back only its return value, pickled,
 through a pipe. A large build makes its search index and its open data that way
-(search/index.py, open_data.py); a first build also renders its pages in a forked process
-(pages.BackgroundPages), and this process, whenever it would wait for one of the others'
-results, renders pages from the other end instead (Job.ready, pages.result_rendering_pages).
+(search/index.py, open_data.py); a first build also renders its descriptions' Markdown while
+it validates (parallel.HeadStart) and its pages in a forked process (pages.BackgroundPages),
+and this process, whenever it would wait for one of the others' results, renders pages from
+the other end instead (Job.ready, pages.result_rendering_pages).
 A forked process never touches the parent's progress bars (their lock may be held by rich's
 refresh thread at the moment of the fork) and prints only its own traceback.
 
@@ -158,9 +159,18 @@ class Shares:
 
 
 def join_all() -> None:
-    """Wait for every job still running, its result taken or not (their ``afterwards``)."""
+    """Wait for every job still running whose result was taken (their ``afterwards``). A job
+    whose result nobody took is a mistake in the build's code: waited for, it could block for
+    ever, writing a result that nobody reads; it is cancelled, and the mistake raised."""
+    forgotten = [job for job in _running if job._read is not None]
     for job in list(_running):
-        job.join()
+        if job in forgotten:
+            job.cancel()
+        else:
+            job.join()
+    if forgotten:
+        names = ", ".join(job.name for job in forgotten)
+        raise BackgroundFailed(f"nothing took the result of {names}")
 
 
 def cancel_all() -> None:

@@ -16,14 +16,15 @@ from __future__ import annotations
 import gc
 import os
 
-_outside: bool | None = None  # during a build: whether the collector was enabled before it
+# During a build, whether the collector was enabled before it; None outside a build
+_enabled_before: bool | None = None
 
 
 def relax() -> None:
     """The build begins: no collection until restore()."""
-    global _outside
-    if _outside is None:
-        _outside = gc.isenabled()
+    global _enabled_before
+    if _enabled_before is None:
+        _enabled_before = gc.isenabled()
     gc.disable()
 
 
@@ -46,9 +47,10 @@ def restore() -> None:
     gc.unfreeze puts what it froze in the oldest generation): else, everything the build
     made being young, the first collection after it walked it all (0.1 s at 10,000
     profiles, at the end of every build)."""
-    global _outside
-    gc.freeze()
-    gc.unfreeze()
-    if _outside:
+    global _enabled_before
+    if _enabled_before is not None and not gc.get_freeze_count():  # nobody else froze any
+        gc.freeze()
+        gc.unfreeze()
+    if _enabled_before:
         gc.enable()
-    _outside = None
+    _enabled_before = None

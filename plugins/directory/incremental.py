@@ -481,7 +481,8 @@ def _dump_without_memo(value, file) -> None:
 def _collector_paused():
     """Python's cycle collector paused: (un)pickling the cache makes millions of objects, and
     without this each batch of them starts a collection that walks all the ones before
-    (loading takes three times as long). The cache's objects hold no cycles."""
+    (loading takes three times as long). The cache's objects hold no cycles. (A build has
+    the collector off throughout, collector.py; this is for the cache used on its own.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -553,14 +554,14 @@ def cached_loader(build: IncrementalBuild):
         began, and each was read twice."""
         trusted_before = time.time_ns() - RACY_NS
         loaded = []
-        for (path, kind), (document, problems, seen) in zip(
+        for (path, kind), (document, problems, identity) in zip(
                 files, load_files(files, progress, keyed=True)):
             result = (document, problems)
-            if seen is not None:
+            if identity is not None:
                 name = str(path)
-                status, content = seen
+                status, content = identity
                 if status[2] < trusted_before:  # its change time
-                    build.next.stats[name] = seen
+                    build.next.stats[name] = identity
                 build.next.documents[(name, kind, content)] = result
                 if document is not None:
                     document.content = content

@@ -240,9 +240,9 @@ def load_file_keyed(path: Path, kind: str) -> tuple[Document | None, list[Proble
     raw, problems, status = _read(path)
     if raw is None:
         return None, problems, None
-    seen = ((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
-             status.st_dev), hashlib.sha1(raw).digest())
-    return (*_parse(path, kind, raw), seen)
+    identity = ((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+                 status.st_dev), hashlib.sha1(raw).digest())
+    return (*_parse(path, kind, raw), identity)
 
 
 def _read(path: Path) -> tuple[bytes | None, list[Problem], os.stat_result | None]:

@@ -1,9 +1,11 @@
-"""Two cores for the two slow loops of a large build: rendering Markdown and rendering pages.
+"""Two cores for the slow loops of a large build: loading, checking, rendering Markdown.
 
 Jinja and Python-Markdown are pure Python, so threads would take turns on one core. A forked
 process shares everything built so far (view models, compiled templates) without pickling
-it, takes every second item, and hands its results back through a pipe; the order of the
-results, and so every byte of the output, is the same as in a single process. Small builds,
+it and hands its results back through a pipe. split() gives it every second item; a
+HeadStart lets it begin before the results are needed, taking items from the front while
+this process does other work. Either way the order of the results, and so every byte of the
+output, is the same as in a single process. Small builds,
 and systems without fork, stay in one process: a fork costs more than it saves there, and a
 test process with threads (the browser tests') is best not forked at all.
 """
@@ -78,16 +80,18 @@ def split(items: list, work, progress=None, results: bool = False) -> list | Non
 
 class HeadStart:
     """``work(item)`` for every item, begun in a forked process at once, while this process
-    goes on with work of its own on one core (a build validates and relates its profiles on
-    one). The forked process takes items from the front (background.Shares); results() takes
-    the ones it has not reached from the back, here, until the two meet, and returns every
-    result in order. Unlike split(), neither half is fixed in advance: the forked process's
-    share is as large as the time it had."""
+    goes on with work of its own (a build validates, relates and dates its profiles: mostly
+    on one core). The forked process takes items from the front (background.Shares);
+    results() takes the ones it has not reached from the back, here, until the two meet, and
+    returns every result in order. Unlike split(), neither half is fixed in advance: the
+    forked process's share is as large as the time it had. It makes way (Job's ``yields``)
+    for the work this process shares out meanwhile (the schema checks, split in two halves
+    that each wait for the slower)."""
 
     def __init__(self, items: list, work, name: str):
         self.items, self.work = items, work
         self.shares = Shares(len(items))
-        self.job = Job(self._from_the_front, name)
+        self.job = Job(self._from_the_front, name, yields=True)
 
     def _from_the_front(self) -> list:
         values = []

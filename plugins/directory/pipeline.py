@@ -35,7 +35,8 @@ def check_content(content: Path, focus: set[Path] | None = None,
                   report: BuildReport | None = None, load_many=None,
                   relate_all=relate, loaded=None) -> Checked:
     """Every error and notice in ``content``; ``focus`` (resolved paths) is where near-duplicate
-    errors go when one file of the pair is among them (see duplicates.py)."""
+    errors go when one file of the pair is among them (see duplicates.py). ``load_many``,
+    ``relate_all`` and ``loaded``: as read_directory's."""
     report = report or QuietReport()
     with report.stage("load", unit="files") as stage:
         documents, problems = load_content(Path(content), stage, load_many)
