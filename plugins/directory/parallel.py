@@ -5,9 +5,9 @@ process shares everything built so far (view models, compiled templates) without
 it and hands its results back through a pipe. split() gives it every second item; a
 HeadStart lets it begin before the results are needed, taking items from the front while
 this process does other work. Either way the order of the results, and so every byte of the
-output, is the same as in a single process. Small builds,
-and systems without fork, stay in one process: a fork costs more than it saves there, and a
-test process with threads (the browser tests') is best not forked at all.
+output, is the same as in a single process. Small builds, and systems without fork, stay in
+one process: a fork costs more than it saves there, and a test process with threads (the
+browser tests') is best not forked at all.
 """
 
 from __future__ import annotations

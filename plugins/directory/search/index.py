@@ -589,8 +589,8 @@ class SearchIndexGenerator(Generator):
                 and self.whole_index_reusable(build, everything(directory, digests))):
             return
         # The forked process renders no Markdown of its own: the descriptions it analyses
-        # are rendered first, by this process and the head start the page generator began
-        # (markup.render_ahead), which find them rendered.
+        # are rendered first, here and by the head start the page generator began
+        # (markup.render_ahead); the page generator then finds them rendered.
         if build is not None:
             remember(build.previous.markdown)
         render_all((profile.description for profile in directory.profiles), self.settings)
