@@ -416,10 +416,12 @@ class DirectoryGenerator(Generator):
 
     def generate_context(self) -> None:
         build = incremental_build(self.settings)
+        if build:  # what the previous build rendered is not rendered again, by any generator
+            remember(build.previous.markdown)
         directory, problems = read_directory(
             Path(self.path), build_report(self.settings),
             *((cached_loader(build), cached_relate(build)) if build else ()),
-            loaded=partial(self._render_descriptions_ahead, build))
+            loaded=self._render_descriptions_ahead)
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
@@ -436,11 +438,9 @@ class DirectoryGenerator(Generator):
         # rows and the search index's reuse are made from them.
         self.context["profile_digests"] = profile_digests(directory, records) if build else None
 
-    def _render_descriptions_ahead(self, build, documents: list) -> None:
+    def _render_descriptions_ahead(self, documents: list) -> None:
         """The descriptions' Markdown, begun on the second core while this process validates
         and relates the profiles (on one): what they need of a document is its text."""
-        if build:
-            remember(build.previous.markdown)
         render_ahead(self.settings, (document.data["description"] for document in documents
                                      if isinstance(document.data, dict)
                                      and isinstance(document.data.get("description"), str)))
@@ -450,7 +450,6 @@ class DirectoryGenerator(Generator):
         build = incremental_build(self.settings)
         staging = Path(self.output_path)
         if build:
-            remember(build.previous.markdown)
             build.fingerprints.share(Card, Profile)  # met on many pages: pickled once each
         render_all((profile.description for profile in self.directory.profiles), self.settings)
         records, digests = self.context["profile_records"], self.context["profile_digests"]

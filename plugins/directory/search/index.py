@@ -51,7 +51,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..digests import everything
 from ..background import Job
-from ..markup import remember, render_all, render_markdown
+from ..markup import render_all, render_markdown
 from ..pages import result_rendering_pages
 from ..parallel import worth_forking
 from ..relations import Directory
@@ -591,8 +591,6 @@ class SearchIndexGenerator(Generator):
         # The forked process renders no Markdown of its own: the descriptions it analyses
         # are rendered first, here and by the head start the page generator began
         # (markup.render_ahead); the page generator then finds them rendered.
-        if build is not None:
-            remember(build.previous.markdown)
         render_all((profile.description for profile in directory.profiles), self.settings)
         staging = Path(self.output_path)
         self._background = Job(lambda: self.index_in_background(directory, build, digests,
