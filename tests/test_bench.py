@@ -87,3 +87,41 @@ def test_a_measured_run_starts_once_what_was_written_before_it_is_on_the_disk(mo
     monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: events.append("run") or popen(*a, **k))
     measured = builds.run_measured([sys.executable, "-c", "pass"])
     assert events == ["sync", "run"] and measured.seconds > 0
+
+
+def test_invoke_bench_measures_an_existing_directory_with_content(tmp_path):
+    """`invoke bench --content DIR`: the same comparison on a directory of profiles of one's
+    own, every profile of it built by us and by stock Pelican (as Markdown articles)."""
+    import shutil
+
+    content = tmp_path / "my-directory"
+    shutil.copytree(CONTENT, content)
+    directory, _ = read_directory(content)
+    result = run_module("invoke", "bench", "--content", str(content), "--runs", "1",
+                        "--no-search", "--workdir", str(tmp_path / "work"), timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    count = len(directory.profiles)
+    assert re.search(rf"^my-directory: {count} profiles, \d+ cores", result.stdout, re.M)
+    assert re.search(r"^full build: wall \(median of 1\)\s+\d+\.\d\d s\s+\d+\.\d\d s "
+                     r"\(stock Pelican\)", result.stdout, re.M)
+    assert "rebuild after editing one summary" in result.stdout
+    articles = tmp_path / "work" / "builds-my-directory" / "articles"
+    assert len(list(articles.rglob("*.md"))) == count
+    assert "[my-directory] generating" not in result.stderr  # no synthetic profiles made
+    # the directory measured is left as it was: the rebuilds edit a copy
+    assert read_directory(content)[0].profiles == directory.profiles
+
+
+def test_invoke_bench_search_measures_an_existing_directory_with_content(tmp_path):
+    """`invoke bench-search --content DIR`: our search against Pagefind's on that directory."""
+    import shutil
+
+    content = tmp_path / "my-directory"
+    shutil.copytree(CONTENT, content)
+    result = run_module("invoke", "bench-search", "--content", str(content), "--runs", "1",
+                        "--workdir", str(tmp_path / "work"), timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"^my-directory ours\s+\d", result.stdout, re.M)
+    assert re.search(r"^my-directory pagefind\s+\d", result.stdout, re.M)
+    assert re.search(r"^ratio ours/pagefind at my-directory: bytes \d\.\d\d, time \d\.\d\d",
+                     result.stdout, re.M)
